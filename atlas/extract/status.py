@@ -1,0 +1,191 @@
+"""Status of a mention (built / existing / under construction / planned / upgrade) from its context.
+
+Two sources of evidence are combined:
+
+1. the *section* the mention sits in: a document mixes its review of the last period
+   ("十三五"发展成就, 2020年工作回顾) with the new plan. Headings (第一章 …, 第二节 …, 一、…) and
+   paragraph openings ("十三五"以来…, "十四五"时期…) switch between the two; in a past review
+   every feature is at least ``existing``;
+2. the *verbs* around the mention in its sentence: 建成/通车/开通/贯通 → ``built``;
+   开工/在建/加快建设 → ``under_construction``; 规划/谋划/前期/争取/新建 → ``planned``;
+   改扩建/提升/创建4A → ``upgrade``; 依托/现有 → ``existing``.
+
+>>> from atlas.models import Document
+>>> t = "一、2020年工作回顾。建成甲乙公路。二、2021年工作安排。规划建设丙丁公路。"
+>>> d = Document("x", "", "work_report", 2021, None, t, "x.txt", 0, len(t))
+>>> status_at(d, t.index("甲"), t.index("甲") + 4), status_at(d, t.index("丙"), t.index("丙") + 4)
+('built', 'planned')
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from atlas.models import Document
+from atlas.text import fold
+
+__all__ = ["is_past_review", "status_at"]
+
+# -- verb lexicon --------------------------------------------------------------------------------
+# Longer cues first inside one alternation so that 改扩建 wins over 扩建, 加快建设 over 建设 …
+_VERBS: tuple[tuple[str, str], ...] = (
+    # upgrade
+    (r"改扩建|扩能改造|提质改造|改造提升|提档升级|提质升级|提升改造|升级改造|拓宽改造|扩容改造", "upgrade"),
+    (r"创建(?:国家)?\s*[345３４５]\s*A|创[345]A|晋升|升级|提升|提质|扩建|改建|拓宽|改造", "upgrade"),
+    # built
+    (
+        r"建成通车|全线通车|建成投运|投入使用|投入运营|正式运营|建成|通车|开通|贯通|竣工|落成|通航|投运",
+        "built",
+    ),
+    # under construction
+    (r"开工建设|加快建设|加快推进|加快实施|加快|开工|在建|续建|推进.{0,2}建设|建设中", "under_construction"),
+    # planned
+    (r"规划建设|谋划|规划|前期|争取|筹建|拟建|申报", "planned"),
+    # building verbs: a plan in a plan section, done in a review of the past
+    (r"新建|启动|打造|布局|推进|实施|建设|创建|开发|修建|建起", "build"),
+    # existing
+    (r"依托|借助|利用|发挥|凭借|现有|已有|坐拥|拥有|境内|保护好|保护", "existing"),
+)
+_VERB_RE = re.compile("|".join(f"(?P<g{i}>{pat})" for i, (pat, _) in enumerate(_VERBS)))
+_VERB_STATUS = {f"g{i}": status for i, (_, status) in enumerate(_VERBS)}
+_WEAK = frozenset({"build", "existing"})
+
+#: A verb cue is only searched inside the clause of the mention (and the lists it belongs to).
+_CLAUSE_BREAK = re.compile(r"[,，;；。!！?？:：\n]")
+_SENTENCE_END = "。\n;!?"
+#: Targets written in the future tense: a 建成 in 到2025年建成 is still a plan.
+_FUTURE = re.compile(r"到20[2-5]\d年|力争|确保|争取|将|年底前|年内|以前|之前|期间|“十四五”|十四五")
+
+# -- section markers -----------------------------------------------------------------------------
+_CN_NUM = "一二三四五六七八九十百零〇两"
+#: 第一章 / 第二节 / 第三篇 headings at the start of a line.
+_CHAPTER_RE = re.compile(
+    rf"(?m)^[ \t\u3000]*第[{_CN_NUM}\d]+[章节篇部分]+[ \t\u3000]*(?P<head>[^\n]{{0,40}})"
+)
+#: 一、… headings, also inline in one-line documents (after a sentence end or a space).
+_ITEM_RE = re.compile(rf"(?:^|(?<=[\s。!！]))[{_CN_NUM}]{{1,3}}、(?P<head>[^\n。]{{0,30}})", re.M)
+#: Paragraph openings that start a review or a plan.
+_PARA_RE = re.compile(
+    r"(?m)^[ \t\u3000]*(?P<head>“?(?:十三五|十四五)”?(?:时期|以来|期间|规划实施以来)"
+    r"|过去(?:的)?五年|五年来|一年来|20[12]\d年(?:以来|是|,|，))"
+)
+_PAST_HEAD = re.compile(r"回顾|成就|成效|发展基础|过去|五年来|一年来|十三五")
+_PLAN_HEAD = re.compile(
+    r"十四五|目标|任务|安排|形势|环境|指导|要求|思路|远景|展望|原则|重点|主要|202[1-9]年|2030|2035"
+)
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=16)
+def _section_marks(text: str) -> tuple[tuple[int, ...], tuple[bool, ...]]:
+    """Offsets where the text switches between past review (True) and plan (False), sorted."""
+    folded = _folded(text)
+    marks: list[tuple[int, bool | None]] = []
+    for m in _CHAPTER_RE.finditer(folded):
+        head = m.group("head")
+        past = bool(_PAST_HEAD.search(head)) and "十四五" not in head
+        marks.append((m.start(), past))
+    for m in _ITEM_RE.finditer(folded):
+        head = m.group("head")
+        if _PAST_HEAD.search(head) and "十四五" not in head.split("十三五")[0]:
+            # "2020年和“十三五”时期工作回顾": a review heading even when a year follows
+            marks.append((m.start(), True))
+        elif _PLAN_HEAD.search(head):
+            marks.append((m.start(), False))
+    for m in _PARA_RE.finditer(folded):
+        head = m.group("head")
+        if "十四五" in head:
+            marks.append((m.start(), False))
+        elif any(cue in head for cue in ("十三五", "五年", "一年来")) or head.startswith(("2019", "2020")):
+            marks.append((m.start(), True))
+    marks.sort(key=lambda x: x[0])
+    offsets = tuple(o for o, _ in marks)
+    flags = tuple(bool(p) for _, p in marks)
+    return offsets, flags
+
+
+def is_past_review(doc: Document, start: int) -> bool:
+    """True when local offset ``start`` of ``doc.text`` lies in a review of the previous period.
+
+    Parameters
+    ----------
+    doc
+        The document.
+    start
+        Offset into ``doc.text`` (local, not source).
+
+    Returns
+    -------
+    bool
+        Whether the nearest section marker before ``start`` opens a past review.
+    """
+    offsets, flags = _section_marks(doc.text)
+    i = bisect.bisect_right(offsets, start) - 1
+    return i >= 0 and flags[i]
+
+
+def _sentence_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
+    a = max(folded.rfind(ch, 0, start) for ch in _SENTENCE_END)
+    ends = [i for i in (folded.find(ch, end) for ch in _SENTENCE_END) if i >= 0]
+    return a + 1, min(ends) if ends else len(folded)
+
+
+def _verb_status(folded: str, start: int, end: int, sent_a: int, sent_b: int) -> str | None:
+    # clause before the mention: from the previous clause break (a 、 list stays in the clause)
+    prev = [m.end() for m in _CLAUSE_BREAK.finditer(folded, sent_a, start)]
+    clause_a = prev[-1] if prev else sent_a
+    nxt = _CLAUSE_BREAK.search(folded, end, sent_b)
+    clause_b = nxt.start() if nxt else sent_b
+    before: str | None = None
+    for m in _VERB_RE.finditer(folded, clause_a, start):
+        before = _VERB_STATUS[m.lastgroup or ""]  # the cue closest to the mention wins
+    m = _VERB_RE.search(folded, end, clause_b)
+    after = _VERB_STATUS[m.lastgroup or ""] if m is not None else None
+    # a specific cue (建成, 改扩建, 开工 …) beats a generic one (推进, 实施, 依托 …)
+    if before is not None and before not in _WEAK:
+        return before
+    if after is not None and after not in _WEAK:
+        return after
+    if before or after:
+        return before or after
+    # fall back to the sentence before the clause (a verb governing a long list)
+    for m in _VERB_RE.finditer(folded, sent_a, clause_a):
+        before = _VERB_STATUS[m.lastgroup or ""]
+    return before
+
+
+def status_at(doc: Document, start: int, end: int) -> str | None:
+    """Status of the feature written at ``doc.text[start:end]`` (LOCAL offsets).
+
+    Parameters
+    ----------
+    doc
+        The document the mention belongs to.
+    start, end
+        Span of the mention in ``doc.text``.
+
+    Returns
+    -------
+    str or None
+        ``"built"``, ``"existing"``, ``"under_construction"``, ``"planned"``, ``"upgrade"`` or
+        None when neither the verbs nor the section say anything.
+    """
+    folded = _folded(doc.text)
+    sent_a, sent_b = _sentence_bounds(folded, start, end)
+    status = _verb_status(folded, start, end, sent_a, sent_b)
+    past = is_past_review(doc, start)
+    if past:
+        if status in ("build", "upgrade"):
+            return "built"  # what a review reports as built or upgraded is done
+        return status if status in ("built", "under_construction", "planned") else "existing"
+    if status == "build":
+        return "planned"
+    if status == "built" and _FUTURE.search(folded, sent_a, sent_b):
+        return "planned"
+    return status
