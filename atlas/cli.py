@@ -1,0 +1,142 @@
+"""Command line: ``atlas ingest|extract|build``.
+
+Problems with input files are reported one line each (``atlas: FILE: what is wrong; what to do``)
+on stderr; the other files are still processed and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from atlas import __version__, settings
+from atlas._errors import AtlasError
+
+log = logging.getLogger("atlas")
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def _document_record(doc) -> dict:
+    record = {k: v for k, v in asdict(doc).items() if k not in ("text", "source_path")}
+    return record
+
+
+class _StderrProgress:
+    """One updating line per stage on a terminal, one line per stage otherwise."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+
+    def __call__(self, stage: str, done: int, total: int, label: str) -> None:
+        if self.tty:
+            end = "\n" if done == total else ""
+            self.stream.write(f"\r{stage:<10} {done:>3}/{total:<3} {label:<40}{end}")
+        elif done == total:
+            self.stream.write(f"{stage:<10} {total} documents done\n")
+        self.stream.flush()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from atlas.ingest import documents_from_paths
+
+    errors: list[str] = []
+    docs = documents_from_paths(args.paths, errors=errors)
+    for doc in docs:
+        if args.json:
+            _print_json(_document_record(doc))
+        else:
+            region = doc.region.name if doc.region else "?"
+            sys.stdout.write(f"{doc.doc_id}\t{doc.kind}\t{doc.year}\t{region}\t{doc.title}\n")
+    return _report_errors(errors)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from atlas.extract import mentions_from_document
+    from atlas.ingest import documents_from_paths
+
+    errors: list[str] = []
+    for doc in documents_from_paths(args.paths, errors=errors):
+        for m in mentions_from_document(doc):
+            record = asdict(m)
+            record["attrs"] = dict(m.attrs)
+            if args.json:
+                _print_json(record)
+            else:
+                sys.stdout.write(f"{m.doc_id}\t{m.theme}\t{m.kind}\t{m.char_start}-{m.char_end}\t{m.name}\n")
+    return _report_errors(errors)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from atlas.build import build_atlas
+
+    progress = None if args.quiet else _StderrProgress()
+    result = build_atlas(args.paths, args.out, progress=progress)
+    if not args.quiet:
+        n = {name: len(frame) for name, frame in result.layers.items()}
+        summary = ", ".join(f"{k} {v}" for k, v in n.items())
+        sys.stderr.write(
+            f"wrote {args.out}: {summary} ({result.timings.get('total_before_write', 0):.2f} s)\n"
+        )
+    return _report_errors(result.errors)
+
+
+def _report_errors(errors: Sequence[str]) -> int:
+    for e in errors:
+        sys.stderr.write(f"atlas: {e}\n")
+    return 2 if errors else 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="atlas", description="Chinese local-government plans as map layers."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read documents and print what was detected")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .docx .pdf)")
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("extract", help="print the plan content found in documents")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per mention")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("build", help="build the atlas layers (GeoJSON + GeoPackage + report.json)")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--out", type=Path, default=settings.LAYERS_DIR, help="output folder (default: layers/)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="atlas: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args) or 0)
+    except AtlasError as exc:
+        sys.stderr.write(f"atlas: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("atlas: interrupted; nothing was written\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,574 @@
+"""Files in, documents out: decode, strip web boilerplate, split, detect region, kind and year.
+
+>>> docs = documents_from_paths(["../shared/plans"])   # doctest: +SKIP
+>>> docs[0].region.name, docs[0].kind, docs[0].year     # doctest: +SKIP
+('霍州市', 'fyp_outline', 2021)
+
+Offsets: the *source text* of a file is its decoded text (line endings kept; a UTF-8 BOM is kept
+as character 0 so that offsets agree with ``path.read_bytes().decode("utf-8")``), or for
+.html/.docx/.pdf the plain text extracted from it. Every ``Document`` is an exact slice of it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from atlas import settings
+from atlas._errors import InputError
+from atlas.boundaries import Boundaries, load_boundaries
+from atlas.models import AdminUnit, Document
+from atlas.text import chinese_number, fold
+
+log = logging.getLogger("atlas")
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+
+
+# ---------------------------------------------------------------------------------------------
+# decoding
+# ---------------------------------------------------------------------------------------------
+def decode_bytes(data: bytes, *, name: str = "<bytes>") -> str:
+    """Decode a Chinese text file: UTF-8 (± BOM), UTF-16 (± BOM), GB18030/GBK, Big5.
+
+    Raises ``InputError`` for empty or binary data, naming ``name``.
+    """
+    if not data.strip():
+        msg = f"{name}: the file is empty; give a document with text in it"
+        raise InputError(msg)
+    if data.startswith(codecs.BOM_UTF8):
+        return "\ufeff" + data[3:].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decode_legacy(data, name=name)
+    if _looks_binary(text):
+        msg = f"{name}: this looks like a binary file, not text; convert it to .txt, .docx or .pdf"
+        raise InputError(msg)
+    return text
+
+
+def _decode_legacy(data: bytes, *, name: str) -> str:
+    from charset_normalizer import from_bytes
+
+    # UTF-16 without a BOM: the NULs of its ASCII characters sit all at odd (LE) or even (BE) bytes
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if len(data) % 2 == 0 and max(odd, even) >= 2 and max(odd, even) >= 8 * min(odd, even):
+        for enc in ("utf-16-le",) if odd else ("utf-16-be",):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if not _looks_binary(text):
+                return text
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "utf_8"]).best()
+    if best is None:
+        msg = f"{name}: cannot tell the text encoding; save it as UTF-8 and try again"
+        raise InputError(msg)
+    encoding = best.encoding
+    if encoding in {"gbk", "gb2312", "hz"}:
+        encoding = "gb18030"  # superset: never lose a character GBK does not have
+    return data.decode(encoding, errors="strict")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return True
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad > max(3, len(sample) // 100)
+
+
+# ---------------------------------------------------------------------------------------------
+# per-format readers -> source text
+# ---------------------------------------------------------------------------------------------
+_BLOCK_TAGS = (
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "table", "blockquote", "pre", "dd", "dt", "title",
+)  # fmt: skip
+_CHROME_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+                "form", "iframe", "svg", "button", "select", "head")  # fmt: skip
+_CHROME_ATTR = re.compile(
+    r"(^|[\s_-])(nav|menu|footer|header|breadcrumb|sidebar|share|toolbar|copyright)", re.I
+)
+
+
+def html_to_text(html: str) -> str:
+    """Visible body text of an HTML page, one line per block element, chrome removed."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception as exc:  # lxml raises several types for junk
+        msg = f"cannot parse HTML ({exc}); save the page as text"
+        raise InputError(msg) from exc
+    for el in list(root.iter(*_CHROME_TAGS)):
+        el.drop_tree()
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            if el.getparent() is not None:
+                el.drop_tree()
+            continue
+        attrs = " ".join(filter(None, (el.get("id"), el.get("class"), el.get("role"))))
+        if attrs and _CHROME_ATTR.search(attrs) and el.getparent() is not None and el.tag != "body":
+            el.drop_tree()
+    lines: list[str] = []
+    _collect_lines(root, lines, [])
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def _collect_lines(el, lines: list[str], current: list[str]) -> None:
+    block = el.tag in _BLOCK_TAGS
+    if block and current:
+        lines.append("".join(current))
+        current.clear()
+    if el.text and el.tag not in ("br",):
+        current.append(el.text)
+    for child in el:
+        _collect_lines(child, lines, current)
+        if child.tail:
+            current.append(child.tail)
+    if block and current:
+        lines.append("".join(current))
+        current.clear()
+    if el.getparent() is None and current:
+        lines.append("".join(current))
+        current.clear()
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        msg = f"{path.name}: not a readable .docx file ({exc.__class__.__name__}); re-save it from Word"
+        raise InputError(msg) from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:  # tables as pipe rows, which the indicator parser reads
+        for row in table.rows:
+            lines.append("| " + " | ".join(cell.text.strip() for cell in row.cells) + " |")
+    return "\n".join(lines)
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, OSError) as exc:
+        msg = f"{path.name}: not a readable PDF ({exc}); check the file or export it again"
+        raise InputError(msg) from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        msg = f"{path.name}: the PDF has no text layer (scanned image?); run OCR first"
+        raise InputError(msg)
+    return text
+
+
+def source_text(path: str | Path) -> str:
+    """The decoded text of one file, the coordinate system of every offset into it."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        msg = f"{path.name}: unsupported file type {suffix or '(none)'!r}; use one of {allowed}"
+        raise InputError(msg)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        msg = f"{path}: cannot read the file ({exc.strerror})"
+        raise InputError(msg) from exc
+    if size > settings.MAX_FILE_BYTES:
+        msg = (
+            f"{path.name}: {size / 1e6:.0f} MB is larger than the {settings.MAX_FILE_BYTES / 1e6:.0f} MB "
+            "limit; split it or raise ATLAS_MAX_FILE_BYTES"
+        )
+        raise InputError(msg)
+    if suffix == ".docx":
+        return _docx_text(path)
+    if suffix == ".pdf":
+        return _pdf_text(path)
+    text = decode_bytes(path.read_bytes(), name=path.name)
+    if suffix in HTML_SUFFIXES:
+        return html_to_text(text)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# lines, boilerplate and document splitting
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offset of the first character
+    end: int  # offset after the last character (line break excluded)
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip().lstrip("\ufeff").strip()
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        out.append(_Line(pos, pos + len(body), body))
+        pos += len(raw)
+    return out
+
+
+_BOILERPLATE = re.compile(
+    r"ICP备|ICP证|公网安备|版权所有|Copyright|©|主办单位|承办单位|技术支持|网站标识码|网站地图|门户网站"
+    r"|浏览器|分辨率|涉密文件严禁|投稿|联系我们|关于我们|免费获取|立即获取|^确认$|^关闭$|^共\s*\d+\s*页"
+    r"|^(上一页|下一页|首页|尾页|返回顶部|打印本页|关闭窗口|分享到)|热线$|^\d{3}-\d{3}-\d{4}$"
+    r"|^[•·]\s*(招商引资政策|工业用地招商|租购厂房仓库|其他相关咨询|企业入驻|联系我们)",
+    re.I,
+)
+_ITEM_HEADING = re.compile(r"^\s*[•●·▪◆■]\s*(?:【([^】]{1,30})】)?\s*(\S.{1,80})$")
+_DATE_LINE = re.compile(r"^\s*(?:发布(?:时间|日期)[:：]?\s*)?(\d{4})[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$")
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a web-portal header/footer line (ICP number, copyright, contribution rules ...)."""
+    s = fold(line.strip())
+    return bool(s) and len(s) < 200 and bool(_BOILERPLATE.search(s))
+
+
+def _trim(lines: list[_Line]) -> list[_Line]:
+    """Drop boilerplate and blank lines at both ends of a run of lines."""
+    a, b = 0, len(lines)
+    while a < b and (not lines[a].stripped or is_boilerplate(lines[a].text)):
+        a += 1
+    while b > a and (not lines[b - 1].stripped or is_boilerplate(lines[b - 1].text)):
+        b -= 1
+    return lines[a:b]
+
+
+def _split_items(lines: list[_Line]) -> list[list[_Line]] | None:
+    """Split a listing page into its items: a short bulleted heading followed by a long body.
+
+    Returns None when the page is not such a listing (fewer than two items).
+    """
+    heads = []
+    for i, line in enumerate(lines):
+        if not _ITEM_HEADING.match(line.text):
+            continue
+        body = next((x for x in lines[i + 1 : i + 4] if x.stripped), None)
+        if body is not None and len(body.stripped) >= 200:
+            heads.append(i)
+    if len(heads) < 2:
+        return None
+    items = []
+    for k, i in enumerate(heads):
+        stop = heads[k + 1] if k + 1 < len(heads) else len(lines)
+        chunk = lines[i:stop]
+        # the item ends at the first boilerplate line after its body (site footer follows the last)
+        cut = next((j for j, x in enumerate(chunk) if j > 0 and is_boilerplate(x.text)), len(chunk))
+        items.append(_trim(chunk[:cut]))
+    return [item for item in items if item]
+
+
+# ---------------------------------------------------------------------------------------------
+# title, kind, year
+# ---------------------------------------------------------------------------------------------
+_TITLE_WORDS = re.compile(
+    r"(五年规划|规划纲要|远景目标纲要|十[一二三四五]五.{0,6}规划|政府工作报告|工作报告)"
+)
+_QUOTED_TITLE = re.compile(r"《([^》]{6,80})》")
+_PUNCT_END = re.compile(r"[。；;！!？?,，:：]$")
+
+
+def _find_title(lines: list[_Line]) -> tuple[str, bool]:
+    """(title, found): the document's title from its first lines, or its first line."""
+    head = [x for x in lines[:40] if x.stripped]
+    if not head:
+        return "", False
+    m = _ITEM_HEADING.match(head[0].text)
+    if m:
+        return m.group(2).strip(), True
+    for k, line in enumerate(head):
+        s = line.stripped
+        if len(s) <= 80 and _TITLE_WORDS.search(s) and not _PUNCT_END.search(s):
+            # a title broken over two lines: "XX市国民经济和社会发展" + "第十四个五年规划…纲要"
+            if k > 0 and s.startswith(("第", "和", "暨")):
+                prev = head[k - 1].stripped
+                if len(prev) <= 40 and not _PUNCT_END.search(prev):
+                    return prev + s, True
+            return s, True
+    for line in head[:10]:
+        m = _QUOTED_TITLE.search(line.stripped)
+        if m and _TITLE_WORDS.search(m.group(1)):
+            return m.group(1), True
+    first = head[0].stripped
+    return first[:80], len(first) <= 80 and not _PUNCT_END.search(first)
+
+
+def detect_kind(title: str, text: str, *, titled: bool = True) -> str:
+    """fyp_outline, work_report, article or unknown, from the title (and the opening text)."""
+    t = fold(title)
+    if "工作报告" in t:
+        return "work_report"
+    if re.search(r"五年规划|规划纲要|十[一二三四五]五.{0,8}规划", t):
+        return "fyp_outline"
+    opening = fold(text[:3000])
+    if re.search(r"我代表.{0,6}人民政府.{0,4}(向大会)?(作|报告)", opening):
+        return "work_report"
+    if re.search(r"第十四个五年规划和二〇三五年远景目标纲要|十四五.{0,6}规划纲要", opening):
+        return "fyp_outline"
+    return "article" if titled and t else "unknown"
+
+
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*远景)")
+_UPDATE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:更新|修订|调整|修编)")
+_FULL_DATE = re.compile(r"((?:19|20)\d{2}|[一二〇零]{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_PLAN_NUMBER = re.compile(
+    r"(?:第)?(十[一二三四五六]|[一二三四五六七八九十]{1,3})(?:个)?五年规划|“?十([一二三四五六])五”?"
+)
+
+
+def detect_year(title: str, text: str, kind: str, lines: list[_Line]) -> int | None:
+    """The document's year: stated in the title, else its issuing or meeting date, else the date line.
+
+    For a five-year plan outline without a date, the plan's first year (十四五 → 2021).
+    """
+    t = fold(title)
+    m = _UPDATE_YEAR.search(t) or _YEAR_IN_TITLE.search(t)
+    if m:
+        return int(m.group(1))
+    opening = fold(text[:600])  # the issuing date or the meeting date, not dates in the body
+    m = _FULL_DATE.search(opening)
+    if m:
+        value = chinese_number(m.group(1))
+        if value and 1949 < value < 2100:
+            return value
+    if kind == "fyp_outline":
+        p = _PLAN_NUMBER.search(fold(t + text[:2000]))
+        if p:
+            n = chinese_number(p.group(1) or ("十" + p.group(2)))
+            if n and n >= 3:
+                return 1966 + 5 * (n - 3)  # 3rd plan 1966-70 (after the 1963-65 gap) → 14th 2021-25
+    for line in lines[-5:]:
+        d = _DATE_LINE.match(fold(line.text))
+        if d:
+            return int(d.group(1))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# region
+# ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=2)
+def _admin_matcher(source: str):
+    """Aho-Corasick automaton over every full name and short name (≥ 2 chars) of admin units."""
+    import ahocorasick
+
+    b = load_boundaries(source)
+    auto = ahocorasick.Automaton()
+    for name, codes in b.names().items():
+        if len(name) >= 2:
+            is_full = any(b.units[c].name == name for c in codes)
+            auto.add_word(name, (name, is_full))
+    auto.make_automaton()
+    return auto
+
+
+def _admin_hits(text: str, *, full_only: bool = False) -> Iterator[tuple[int, int, str]]:
+    """Longest non-overlapping admin-name matches ``(start, end, name)`` in ``text``."""
+    auto = _admin_matcher(settings.BOUNDARY_SOURCE)
+    found = []
+    for end_idx, (name, is_full) in auto.iter(text):
+        if full_only and not is_full:
+            continue
+        found.append((end_idx - len(name) + 1, end_idx + 1, name))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    last_end = -1
+    for start, end, name in found:
+        if start >= last_end:
+            yield start, end, name
+            last_end = end
+
+
+_ISSUER = re.compile(
+    r"([\u4e00-\u9fff]{2,16}?)(?:人民政府|人民代表大会|人大常委会|发展和改革局|发展改革委|县委|市委|区委|旗委)"
+)
+
+
+def _most_specific(units: list[AdminUnit]) -> AdminUnit | None:
+    """The deepest unit of a chain named together: 晋城市 + 沁水县 → 沁水县."""
+    if not units:
+        return None
+    order = {"county": 0, "prefecture": 1, "province": 2}
+    return sorted(units, key=lambda u: order[u.level])[0]
+
+
+def _resolve(names: Iterable[str], b: Boundaries, context: list[AdminUnit]) -> list[AdminUnit]:
+    """Units for names, each disambiguated by the other names of the same passage."""
+    out = []
+    for name in names:
+        cands = b.find(name)
+        if not cands:
+            continue
+        if len(cands) > 1:
+            scored = sorted(cands, key=lambda u: -max((_affinity(u, c) for c in context), default=0))
+            cands = scored
+        out.append(cands[0])
+    return out
+
+
+def _affinity(a: AdminUnit, b: AdminUnit) -> int:
+    if a.adcode == b.adcode:
+        return 0
+    if a.adcode[:4] == b.adcode[:4]:
+        return 2
+    return 1 if a.adcode[:2] == b.adcode[:2] else 0
+
+
+def _consistent(units: list[AdminUnit]) -> list[AdminUnit]:
+    """Keep units on one branch of the hierarchy with the deepest one."""
+    deepest = _most_specific(units)
+    if deepest is None:
+        return []
+    return [u for u in units if deepest.adcode.startswith(u.adcode.rstrip("0")[: len(u.adcode.rstrip("0"))])]
+
+
+def detect_region(title: str, text: str) -> AdminUnit | None:
+    """The region a document is about, from its title, then its issuing body, then its text.
+
+    Other places named in the text do not fool it: the title and the issuing body decide when they
+    name a unit; body-text counts are the last resort and favour the unit that heads the text.
+    """
+    b = load_boundaries()
+    body_units = _body_counts(text, b)
+    context = [b.units[c] for c, _ in body_units.most_common(8)]
+
+    title_units = _resolve([n for _, _, n in _admin_hits(fold(title))], b, context)
+    if title_units:
+        return _most_specific(_consistent(title_units))
+
+    issuers = []
+    for m in _ISSUER.finditer(fold(text[:6000])):
+        names = [n for _, _, n in _admin_hits(m.group(1))]
+        issuers.extend(_resolve(names, b, context))
+    if issuers:
+        counts = Counter(u.adcode for u in issuers)
+        best = max(
+            issuers, key=lambda u: (counts[u.adcode], -{"county": 0, "prefecture": 1, "province": 2}[u.level])
+        )
+        chain = [u for u in issuers if best.adcode.startswith(u.adcode[:2])]
+        deepest = _most_specific([u for u in chain if counts[u.adcode] >= counts[best.adcode] / 2])
+        return deepest or best
+
+    if not body_units:
+        return None
+    top_code, top_count = body_units.most_common(1)[0]
+    # a county named nearly as often as its own prefecture is the subject
+    top = b.units[top_code]
+    for code, count in body_units.most_common(5):
+        u = b.units[code]
+        if (
+            u.level == "county"
+            and top.level != "county"
+            and code.startswith(top.adcode[:4])
+            and count * 2 >= top_count
+        ):
+            return u
+    return top
+
+
+def _body_counts(text: str, b: Boundaries) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    sample = fold(text[:60000])
+    for _, _, name in _admin_hits(sample, full_only=True):
+        units = b.find(name)
+        if len(units) == 1:
+            counts[units[0].adcode] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# public entry points
+# ---------------------------------------------------------------------------------------------
+def documents_from_text(text: str, *, source_file: str, source_path: str = "") -> list[Document]:
+    """Split one file's source text into documents and detect their title, kind, year and region."""
+    lines = _lines(text)
+    groups = _split_items(lines) or [_trim(lines)]
+    groups = [g for g in groups if g]
+    if not groups:
+        msg = f"{source_file}: no document text left after removing web-page boilerplate"
+        raise InputError(msg)
+    stem = Path(source_file).stem
+    docs = []
+    for i, group in enumerate(groups):
+        start, end = group[0].start, group[-1].end
+        while start < end and text[start] in "\ufeff \t\u3000":
+            start += 1
+        body = text[start:end]
+        title, titled = _find_title(group)
+        kind = detect_kind(title, body, titled=titled)
+        docs.append(
+            Document(
+                doc_id=stem if len(groups) == 1 else f"{stem}-{i + 1:02d}",
+                title=title,
+                kind=kind,  # type: ignore[arg-type]
+                year=detect_year(title, body, kind, group),
+                region=detect_region(title, body),
+                text=body,
+                source_file=source_file,
+                char_start=start,
+                char_end=end,
+                source_path=source_path,
+            )
+        )
+    return docs
+
+
+def documents_from_file(path: str | Path) -> list[Document]:
+    """Read one file into its documents (``InputError`` with a message naming the file)."""
+    path = Path(path)
+    text = source_text(path)
+    return documents_from_text(text, source_file=path.name, source_path=str(path))
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and supported files inside folders named (sorted, README files skipped)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.stem.upper() != "README":
+                    yield f
+        else:
+            yield p
+
+
+def documents_from_paths(paths: Iterable[str | Path], *, errors: list[str] | None = None) -> list[Document]:
+    """Documents of every file under ``paths``.
+
+    A file that cannot be read is skipped and its one-line message appended to ``errors`` (when
+    given) so the others are still processed; with ``errors=None`` the first problem raises.
+    """
+    docs: list[Document] = []
+    for path in iter_input_files(paths):
+        try:
+            if not path.exists():
+                msg = f"{path}: no such file or folder"
+                raise InputError(msg)
+            docs.extend(documents_from_file(path))
+        except InputError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
+            log.debug("skipped: %s", exc)
+    return docs

@@ -1,0 +1,430 @@
+"""Layers: GeoDataFrames per theme, written as RFC 7946 GeoJSON + one GeoPackage, read back validated.
+
+Contract (DESIGN.md): one FeatureCollection per layer, WGS84 lon/lat, no ``crs`` member,
+coordinates rounded to 6 decimals, polygons counter-clockwise (right-hand rule), features sorted
+by ``id``, byte-identical for the same input; the same layers in ``atlas.gpkg``; ``report.json``.
+Nothing half-written is left behind: everything is written into a temporary folder next to the
+output and moved into place file by file with atomic renames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import mapping
+
+from atlas._errors import LayerError
+from atlas.boundaries import Boundaries, load_boundaries
+from atlas.models import THEMES, Document, Feature, Indicator
+
+log = logging.getLogger("atlas")
+
+#: Layer files in the order the app lists them.
+LAYERS: tuple[str, ...] = ("documents", "regions", *THEMES, "indicators", "facts")
+
+COMMON_FIELDS: tuple[str, ...] = (
+    "id", "doc_id", "theme", "name", "region_code", "region_name", "county_code", "county_name",
+    "precision", "source_file", "char_start", "char_end",
+)  # fmt: skip
+
+THEME_FIELDS: dict[str, tuple[str, ...]] = {
+    "documents": ("title", "kind", "year", "char_count"),
+    "regions": ("level", "province", "prefecture"),  # + counts and indicator columns
+    "parks": ("kind", "level", "status", "place"),
+    "red_lines": ("kind", "area_km2", "share_pct", "named_zone", "status"),
+    "corridors": ("kind", "code", "endpoints", "endpoint_codes", "status", "length_km"),
+    "eco_zones": ("kind", "places", "status"),
+    "structure": ("kind", "pattern", "role", "status"),
+    "indicators": (
+        "key",
+        "unit",
+        "base",
+        "target",
+        "growth",
+        "attribute",
+        "ecological",
+        "base_value",
+        "target_value",
+    ),
+    "facts": ("key", "unit", "target", "target_value", "ecological", "year"),
+}
+
+#: Indicator keys copied onto regions.geojson as ``<key>_base`` / ``<key>_target`` columns.
+REGION_INDICATOR_KEYS: tuple[str, ...] = (
+    "forest_cover", "pm25", "good_air_days", "good_air_ratio", "water_quality", "energy_intensity",
+    "co2_intensity", "urbanisation", "gdp_growth",
+)  # fmt: skip
+
+GPKG_NAME = "atlas.gpkg"
+REPORT_NAME = "report.json"
+
+
+def feature_id(*parts: object) -> str:
+    """Stable id: the first 16 hex digits of the SHA-1 of the parts."""
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _precision_of(unit_level: str) -> str:
+    return "county" if unit_level == "county" else "region"
+
+
+# ---------------------------------------------------------------------------------------------
+# frames
+# ---------------------------------------------------------------------------------------------
+def _frame(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
+    columns = [*COMMON_FIELDS, *THEME_FIELDS.get(layer, ())]
+    extra = sorted({k for r in rows for k in r} - {*columns, "geometry"})
+    frame = pd.DataFrame(rows, columns=[*columns, *extra, "geometry"])
+    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+    return gdf.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def _doc_common(doc: Document) -> dict[str, Any]:
+    region = doc.region
+    return {
+        "doc_id": doc.doc_id,
+        "region_code": region.adcode if region else None,
+        "region_name": region.name if region else None,
+        "source_file": doc.source_file,
+    }
+
+
+def documents_frame(docs: Sequence[Document], *, boundaries: Boundaries | None = None) -> gpd.GeoDataFrame:
+    """One feature per document; geometry = its region's polygon (null when no region was found)."""
+    b = boundaries or load_boundaries()
+    rows = []
+    for doc in docs:
+        region = doc.region
+        rows.append(
+            {
+                "id": feature_id("documents", doc.doc_id),
+                "theme": "documents",
+                "name": doc.title,
+                **_doc_common(doc),
+                "county_code": region.adcode if region else None,
+                "county_name": region.name if region else None,
+                "precision": _precision_of(region.level) if region else None,
+                "char_start": doc.char_start,
+                "char_end": doc.char_end,
+                "title": doc.title,
+                "kind": doc.kind,
+                "year": doc.year,
+                "char_count": len(doc.text),
+                "geometry": b.geometry(region.adcode) if region else None,
+            }
+        )
+    return _frame(rows, "documents")
+
+
+def theme_frame(theme: str, features: Iterable[Feature], docs: Mapping[str, Document]) -> gpd.GeoDataFrame:
+    """The layer of one theme from its geocoded features."""
+    rows = []
+    fields = THEME_FIELDS[theme]
+    for f in features:
+        m = f.mention
+        if m.theme != theme:
+            continue
+        doc = docs[m.doc_id]
+        row = {
+            "id": feature_id(theme, m.doc_id, m.char_start, m.char_end, m.name, m.get("role")),
+            "theme": theme,
+            "name": m.name,
+            **_doc_common(doc),
+            "county_code": f.county_code,
+            "county_name": f.county_name,
+            "precision": f.precision,
+            "char_start": m.char_start,
+            "char_end": m.char_end,
+            "placed_at": f.placed_at,
+            "place_source": f.place_source,
+            "geometry": f.geometry,
+        }
+        for key in fields:
+            row[key] = m.kind if key == "kind" else m.attrs.get(key)
+        if theme == "corridors" and f.precision == "schematic":
+            row["length_km"] = round(length_km(f.geometry), 1)
+        rows.append(row)
+    return _frame(rows, theme)
+
+
+def indicators_frame(
+    indicators: Iterable[Indicator],
+    docs: Mapping[str, Document],
+    *,
+    source: str = "table",
+    boundaries: Boundaries | None = None,
+) -> gpd.GeoDataFrame:
+    """Indicator-table rows (``source="table"``) or prose facts (``"prose"``) on the region polygon."""
+    b = boundaries or load_boundaries()
+    layer = "indicators" if source == "table" else "facts"
+    rows = []
+    for ind in indicators:
+        if ind.source != source:
+            continue
+        doc = docs[ind.doc_id]
+        region = doc.region
+        row = {
+            "id": feature_id(layer, ind.doc_id, ind.char_start, ind.char_end, ind.name),
+            "theme": layer,
+            "name": ind.name,
+            **_doc_common(doc),
+            "county_code": region.adcode if region else None,
+            "county_name": region.name if region else None,
+            "precision": _precision_of(region.level) if region else None,
+            "char_start": ind.char_start,
+            "char_end": ind.char_end,
+            "geometry": b.geometry(region.adcode) if region else None,
+        }
+        for key in THEME_FIELDS[layer]:
+            row[key] = getattr(ind, key)
+        rows.append(row)
+    return _frame(rows, layer)
+
+
+def regions_frame(
+    docs: Sequence[Document],
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    boundaries: Boundaries | None = None,
+) -> gpd.GeoDataFrame:
+    """One feature per region a document is about: hierarchy, counts per theme, key indicators."""
+    b = boundaries or load_boundaries()
+    indicators = layers.get("indicators")
+    rows = []
+    for code in sorted({d.region.adcode for d in docs if d.region}):
+        unit = b.get(code)
+        doc_ids = sorted(d.doc_id for d in docs if d.region and d.region.adcode == code)
+        row: dict[str, Any] = {
+            "id": feature_id("regions", code),
+            "doc_id": ",".join(doc_ids),
+            "theme": "regions",
+            "name": unit.name,
+            "region_code": code,
+            "region_name": unit.name,
+            "county_code": code,
+            "county_name": unit.name,
+            "precision": _precision_of(unit.level),
+            "source_file": ",".join(sorted({d.source_file for d in docs if d.doc_id in doc_ids})),
+            "char_start": None,
+            "char_end": None,
+            "level": unit.level,
+            "province": unit.province,
+            "prefecture": unit.prefecture,
+            "area_km2": round(area_km2(b.geometry(code)), 1),
+            "geometry": b.geometry(code),
+        }
+        for theme in THEMES:
+            frame = layers.get(theme)
+            n = int((frame["region_code"] == code).sum()) if frame is not None and len(frame) else 0
+            row[f"n_{theme}"] = n
+        if indicators is not None and len(indicators):
+            mine = indicators[indicators["region_code"] == code]
+            for key in REGION_INDICATOR_KEYS:
+                hit = mine[mine["key"] == key]
+                first = hit.sort_values("id").iloc[0] if len(hit) else None
+                row[f"{key}_base"] = None if first is None else first["base_value"]
+                row[f"{key}_target"] = None if first is None else first["target_value"]
+        rows.append(row)
+    return _frame(rows, "regions")
+
+
+# ---------------------------------------------------------------------------------------------
+# measures in metric / equal-area projections
+# ---------------------------------------------------------------------------------------------
+_ALBERS_CHINA = (
+    "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+)
+
+
+def area_km2(geom: shapely.Geometry) -> float:
+    """Area on the ground (Albers equal-area conic for China), in km²."""
+    if geom is None or geom.is_empty:
+        return 0.0
+    projected = gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(_ALBERS_CHINA)
+    return float(projected.area.iloc[0]) / 1e6
+
+
+def length_km(geom: shapely.Geometry) -> float:
+    """Geodesic length on the WGS84 ellipsoid, in km."""
+    from pyproj import Geod
+
+    if geom is None or geom.is_empty:
+        return 0.0
+    return Geod(ellps="WGS84").geometry_length(geom) / 1000
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoJSON (deterministic RFC 7946)
+# ---------------------------------------------------------------------------------------------
+def _round(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return round(obj, 6)
+    if isinstance(obj, list | tuple):
+        return [_round(x) for x in obj]
+    return obj
+
+
+def geometry_to_geojson(geom: shapely.Geometry | None) -> dict[str, Any] | None:
+    """RFC 7946 geometry: exterior rings counter-clockwise, holes clockwise, 6 decimals."""
+    if geom is None or geom.is_empty:
+        return None
+    geom = shapely.orient_polygons(geom, exterior_cw=False)
+    gj = mapping(geom)
+    if "coordinates" in gj:
+        return {"type": gj["type"], "coordinates": _round(gj["coordinates"])}
+    return {"type": gj["type"], "geometries": [geometry_to_geojson(g) for g in geom.geoms]}
+
+
+def _json_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if hasattr(value, "item") and not isinstance(value, list | tuple | dict | str):
+        return _json_value(value.item())  # numpy scalars
+    if isinstance(value, tuple):
+        return list(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def to_feature_collection(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A FeatureCollection dict of a layer frame, features sorted by id."""
+    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    features = []
+    for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
+        properties = {k: _json_value(v) for k, v in zip(props, row, strict=True)}
+        features.append(
+            {
+                "type": "Feature",
+                "id": properties["id"],
+                "geometry": geometry_to_geojson(geom),
+                "properties": properties,
+            }
+        )
+    features.sort(key=lambda f: f["id"])
+    return {"type": "FeatureCollection", "features": features}
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """The layer as UTF-8 GeoJSON bytes, one feature per line (diff-friendly, deterministic)."""
+    fc = to_feature_collection(gdf)
+    lines = [
+        json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in fc["features"]
+    ]
+    body = ",\n".join(lines)
+    return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# writing and reading
+# ---------------------------------------------------------------------------------------------
+def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        if out[col].map(lambda v: isinstance(v, list | tuple | dict)).any():
+            out[col] = out[col].map(
+                lambda v: (
+                    json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
+                    if isinstance(v, list | tuple | dict)
+                    else v
+                )
+            )
+    return out
+
+
+def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
+    """Every layer into one GeoPackage (lists stored as JSON text)."""
+    for name, gdf in layers.items():
+        gdf = _gpkg_ready(gdf)
+        kwargs: dict[str, Any] = {"layer": name, "driver": "GPKG", "engine": "pyogrio"}
+        if gdf.geometry.isna().all() or len(set(gdf.geom_type.dropna())) != 1:
+            kwargs["geometry_type"] = "Unknown"
+        gdf.to_file(path, **kwargs)
+
+
+def write_atlas(
+    layers: Mapping[str, gpd.GeoDataFrame], out_dir: str | Path, *, report: Mapping[str, Any] | None = None
+) -> Path:
+    """Write layers (GeoJSON + GeoPackage) and report.json into ``out_dir`` atomically per file.
+
+    Files are first written to a temporary folder beside ``out_dir``; only when every file is
+    complete are they moved in, so a failure leaves the previous contents untouched.
+    """
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        for name, gdf in layers.items():
+            (tmp / f"{name}.geojson").write_bytes(geojson_bytes(gdf))
+        write_gpkg(layers, tmp / GPKG_NAME)
+        if report is not None:
+            text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_value)
+            (tmp / REPORT_NAME).write_text(text + "\n", encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        for f in sorted(tmp.iterdir()):
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def read_layer(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a layer GeoJSON and check it against the contract (``LayerError`` says what is wrong)."""
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path}: layer file not found; run `atlas build PATH --out {path.parent}` first"
+        raise LayerError(msg)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{path.name}: not a valid UTF-8 GeoJSON file ({exc}); rebuild the atlas"
+        raise LayerError(msg) from exc
+    problems = []
+    if data.get("type") != "FeatureCollection":
+        problems.append("top level is not a FeatureCollection")
+    if "crs" in data:
+        problems.append("has a 'crs' member (RFC 7946 forbids it)")
+    features = data.get("features") or []
+    missing = sorted({k for f in features for k in COMMON_FIELDS if k not in (f.get("properties") or {})})
+    if missing:
+        problems.append(f"features lack properties {missing}")
+    if problems:
+        msg = f"{path.name}: " + "; ".join(problems) + "; rebuild it with `atlas build`"
+        raise LayerError(msg)
+    if not features:
+        columns = [*COMMON_FIELDS, *THEME_FIELDS.get(path.stem, ())]
+        return gpd.GeoDataFrame(
+            pd.DataFrame(columns=[*columns, "geometry"]), geometry="geometry", crs="EPSG:4326"
+        )
+    props = pd.DataFrame([f["properties"] for f in features])
+    geoms = [shapely.geometry.shape(f["geometry"]) if f.get("geometry") else None for f in features]
+    return gpd.GeoDataFrame(props, geometry=geoms, crs="EPSG:4326")
+
+
+def read_atlas(atlas_dir: str | Path) -> dict[str, gpd.GeoDataFrame]:
+    """Every layer present in an atlas folder, by name."""
+    d = Path(atlas_dir)
+    if not d.is_dir():
+        msg = f"{d}: no atlas folder here; build one with `atlas build PATH --out {d}`"
+        raise LayerError(msg)
+    return {name: read_layer(d / f"{name}.geojson") for name in LAYERS if (d / f"{name}.geojson").exists()}

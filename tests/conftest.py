@@ -1,0 +1,33 @@
+"""Shared fixtures: the sample plans (skipped with a reason when ../shared is absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from atlas import settings
+
+
+@pytest.fixture(scope="session")
+def plans_dir() -> Path:
+    if not settings.PLANS_DIR.is_dir():
+        pytest.skip(f"sample plans not found at {settings.PLANS_DIR} (set ATLAS_SHARED to the shared folder)")
+    return settings.PLANS_DIR
+
+
+@pytest.fixture(scope="session")
+def sample_documents(plans_dir):
+    from atlas.ingest import documents_from_paths
+
+    return documents_from_paths([plans_dir])
+
+
+@pytest.fixture(scope="session")
+def built_atlas(plans_dir, tmp_path_factory) -> Path:
+    """The sample plans built once per test session."""
+    from atlas.build import build_atlas
+
+    out = tmp_path_factory.mktemp("atlas")
+    build_atlas([plans_dir], out)
+    return out
