@@ -1,0 +1,1 @@
+"""Rerunnable benchmarks: ``python -m bench`` (build) and ``python -m bench.app`` (app pages)."""

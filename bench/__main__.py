@@ -1,0 +1,3 @@
+from bench.build import main
+
+raise SystemExit(main())
