@@ -18,7 +18,7 @@ app: $(STAMP)
 	$(VENV)/bin/streamlit run streamlit_app.py
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check atlas tests pages streamlit_app.py
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 build: $(STAMP)
