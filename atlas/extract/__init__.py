@@ -29,24 +29,38 @@ log = logging.getLogger("atlas")
 Extractor = Callable[[Document], list[Mention]]
 
 
-def _extractors() -> dict[str, Extractor | None]:
-    from atlas.extract.eco_zones import eco_zone_mentions
-    from atlas.extract.parks import park_mentions
-    from atlas.extract.red_lines import red_line_mentions
-    from atlas.extract.structure import structure_mentions
-
+def _corridor_extractor() -> Extractor | None:
     try:
         from atlas.extract.corridors import corridor_mentions
-    except ImportError as exc:  # written by a colleague; may be absent for a while
-        log.warning("corridor extraction unavailable (%s); the corridors theme stays empty", exc)
-        corridor_mentions = None
-    return {
-        "parks": park_mentions,
-        "red_lines": red_line_mentions,
-        "corridors": corridor_mentions,
-        "eco_zones": eco_zone_mentions,
-        "structure": structure_mentions,
-    }
+    except ImportError as exc:  # written separately; may be absent for a while
+        if not _warned:
+            log.warning("corridor extraction unavailable (%s); the corridors theme stays empty", exc)
+            _warned.append(True)
+        return None
+    return corridor_mentions
+
+
+_warned: list[bool] = []
+
+
+def _extractor(theme: str) -> Extractor | None:
+    if theme == "parks":
+        from atlas.extract.parks import park_mentions
+
+        return park_mentions
+    if theme == "red_lines":
+        from atlas.extract.red_lines import red_line_mentions
+
+        return red_line_mentions
+    if theme == "eco_zones":
+        from atlas.extract.eco_zones import eco_zone_mentions
+
+        return eco_zone_mentions
+    if theme == "structure":
+        from atlas.extract.structure import structure_mentions
+
+        return structure_mentions
+    return _corridor_extractor()
 
 
 def mentions_from_document(doc: Document, *, themes: Iterable[str] | None = None) -> list[Mention]:
@@ -70,10 +84,9 @@ def mentions_from_document(doc: Document, *, themes: Iterable[str] | None = None
     if unknown:
         msg = f"unknown theme(s) {unknown!r}; use some of {list(THEMES)!r}"
         raise InputError(msg)
-    extractors = _extractors()
     out: list[Mention] = []
     for theme in wanted:
-        extract = extractors[theme]
+        extract = _extractor(theme)
         if extract is not None:
             out.extend(extract(doc))
     out.sort(key=lambda m: (m.char_start, m.theme, m.name))

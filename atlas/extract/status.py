@@ -51,6 +51,7 @@ _VERBS: tuple[tuple[str, str], ...] = (
 _VERB_RE = re.compile("|".join(f"(?P<g{i}>{pat})" for i, (pat, _) in enumerate(_VERBS)))
 _VERB_STATUS = {f"g{i}": status for i, (_, status) in enumerate(_VERBS)}
 _WEAK = frozenset({"build", "existing"})
+_RATING = re.compile(r"[345３４５]\s*A")
 
 #: A verb cue is only searched inside the clause of the mention (and the lists it belongs to).
 _CLAUSE_BREAK = re.compile(r"[,，;；。!！?？:：\n]")
@@ -145,6 +146,8 @@ def _verb_status(folded: str, start: int, end: int, sent_a: int, sent_b: int) ->
     before: str | None = None
     for m in _VERB_RE.finditer(folded, clause_a, start):
         before = _VERB_STATUS[m.lastgroup or ""]  # the cue closest to the mention wins
+        if m.group().startswith("创") and _RATING.search(folded, start, clause_b):
+            before = "upgrade"  # 创建甲4A级景区: a higher rating for an existing site
     m = _VERB_RE.search(folded, end, clause_b)
     after = _VERB_STATUS[m.lastgroup or ""] if m is not None else None
     # a specific cue (建成, 改扩建, 开工 …) beats a generic one (推进, 实施, 依托 …)

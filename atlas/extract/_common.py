@@ -1,0 +1,343 @@
+"""Shared machinery of the theme extractors: folded text, sentences, name cutting, lists.
+
+The extractors find a *feature suffix* (湿地公园, 水库, 流域 …) with one Aho-Corasick scan and
+then cut the proper name that precedes it. Cutting walks back over name characters and stops at
+punctuation, at a verb or function word (建设, 依托, 推进, 的, 和 …) and at direction words
+(东部, 境内 …), never inside an administrative name of the document's region (和顺县 keeps its 和).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+
+from atlas.models import Document, Mention
+from atlas.text import fold, is_cjk, sentences
+
+log = logging.getLogger("atlas")
+
+#: Verbs, adverbs and function words that never end a proper name: a name starts after the last
+#: one before its suffix. Longest first inside the alternation.
+STOP_WORDS: tuple[str, ...] = (
+    # verbs of plans and reports
+    "建设", "打造", "依托", "推进", "加快", "实施", "完成", "投资", "规划", "提升", "创建", "加强",
+    "开展", "启动", "推动", "支持", "围绕", "聚焦", "整合", "利用", "借助", "发挥", "立足", "构建",
+    "形成", "包括", "新建", "改造", "完善", "持续", "全面", "积极", "大力", "申报", "成功", "获评",
+    "开发", "发展", "建成", "实现", "确保", "加大", "强化", "落实", "坚持", "培育", "引进", "谋划",
+    "争取", "重点", "着力", "主动", "深入", "深化", "努力", "力争", "进一步", "不断", "做好", "抓好",
+    "办好", "用好", "优化", "改善", "恢复", "治理", "修复", "提高", "增强", "扩大", "保障", "促进",
+    "带动", "辐射", "串联", "连接", "联通", "对接", "融入", "衔接", "延伸", "通往", "经过", "途经",
+    "途径", "穿越", "覆盖", "拥有", "具有", "位于", "地处", "坐落", "进驻", "结合", "配合", "凸显",
+    "突出", "彰显", "挖掘", "弘扬", "传承", "成为", "作为", "列入", "纳入", "建立", "健全", "设立",
+    "承办", "举办", "编制", "开放", "挂牌", "验收", "晋升", "跻身", "入选", "评为", "复牌", "保护好",
+    "保护", "科学", "高标准", "高起点", "高质量", "高水平", "高品质", "投资建设", "规划建设", "生态修复",
+    "提档升级", "升级", "扩建", "管护", "整治", "综合", "统筹", "严格", "严守", "坚守", "守住", "划定",
+    "加速", "配套", "环绕", "毗邻", "紧邻", "依山", "傍水", "享有", "拓展", "服务", "保持", "维护",
+    "开工", "续建", "推介", "宣传", "塑造", "创新", "探索", "鼓励", "引导", "提供", "涵盖", "包含",
+    "新增", "赋能", "丰富", "营造", "昂起", "舞起", "带领", "打响", "叫响", "擦亮", "做强", "做大",
+    "做优", "做精", "进",
+    # direction and scope words in front of a name
+    "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部", "西南部", "镇域", "县域",
+    "市域", "区域", "境内", "全县", "全市", "全区", "全省", "周边", "沿线", "一带", "山系", "山脉",
+    # function words
+    "以及", "并且", "还有", "其中", "一批", "一系列", "一个", "一处", "一座", "等", "的", "和", "与",
+    "及", "或", "并", "以", "对", "在", "于", "向", "从", "由", "把", "将", "为", "是", "了", "着",
+    "之", "其", "该", "各", "使", "让", "到", "至", "即", "如", "有",
+)  # fmt: skip
+_STOP_RE = re.compile("|".join(sorted(map(re.escape, STOP_WORDS), key=len, reverse=True)))
+
+#: Words that alone do not make a name (城市公园, 国家森林公园, 人工湿地 …).
+GENERIC_WORDS: tuple[str, ...] = (
+    "城市", "乡村", "乡镇", "村级", "社区", "口袋", "体育", "运动", "主题", "街头", "街心", "森林", "湿地",
+    "生态", "郊野", "文化", "遗址", "考古", "人工", "休闲", "滨河", "滨水", "儿童", "游园", "小微",
+    "袖珍", "各类", "智慧", "龙头", "核心", "重点", "精品", "旅游", "标杆", "特色", "高等级", "王牌",
+    "周边", "现有", "沿线", "大型", "综合", "新建", "国家级", "国家", "省级", "市级", "县级", "全国",
+    "自然", "草原", "农业", "矿山", "地质", "红色", "高品质", "城郊", "城区", "市区", "县城", "中心",
+    "市民", "植物", "动物", "景观", "水质净化", "净化", "水源", "涵养", "饮用水", "集中式", "重要",
+    "美丽", "绿色", "山水", "林草", "水上", "网红", "示范", "知名", "优质", "大", "小", "新", "老",
+    "各", "全", "本", "该", "此", "这", "多", "几", "个", "处", "座", "条", "级", "类", "型", "性",
+    "文旅", "风景", "人文", "标杆性", "标志性", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
+    "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "A",
+)  # fmt: skip
+_GENERIC_RE = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, GENERIC_WORDS), key=len, reverse=True)) + r"|\d|\s|·)+"
+)
+
+#: Level words written in or before a park name.
+LEVEL_RE = re.compile(r"国家级|国家|全国|省级|市级|县级|自治区级")
+#: A-grade ratings (国家4A级) are a rating, not part of the name.
+RATING_RE = re.compile(r"(?:国家)?(?:[1-5１-５]|AAAAA|AAAA|AAA)\s*A?\s*A?级?(?=景区|旅游|风景)")
+
+_CLOSE = {")": "(", "）": "（", "]": "[", "】": "【"}
+
+
+def is_name_char(ch: str) -> bool:
+    """CJK ideographs, ASCII letters/digits and the joiners of proper names (·, —)."""
+    return is_cjk(ch) or (ch.isascii() and ch.isalnum()) or ch in "·—"
+
+
+@lru_cache(maxsize=16)
+def folded_text(text: str) -> str:
+    """``fold(text)``, cached: the same document is read by several extractors."""
+    return fold(text)
+
+
+@lru_cache(maxsize=16)
+def _sentence_spans(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    spans = list(sentences(text))
+    return tuple(a for a, _ in spans), tuple(b for _, b in spans)
+
+
+def sentence_at(text: str, i: int) -> tuple[int, int]:
+    """Span of the sentence holding local offset ``i`` (the whole text if none does)."""
+    starts, ends = _sentence_spans(text)
+    k = bisect.bisect_right(starts, i) - 1
+    if k < 0:
+        return 0, min(len(text), ends[0] if ends else len(text))
+    return starts[k], ends[k]
+
+
+def iter_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans of ``text`` (cached)."""
+    starts, ends = _sentence_spans(text)
+    return zip(starts, ends, strict=True)
+
+
+# -- administrative names of the document's region (protect them from cutting) ---------------------
+@lru_cache(maxsize=64)
+def admin_automaton(region_code: str | None) -> ahocorasick.Automaton | None:
+    """Aho-Corasick automaton of county and town names near ``region_code`` (None when unavailable)."""
+    names: set[str] = set()
+    try:
+        from atlas.boundaries import load_boundaries
+
+        b = load_boundaries()
+        province = region_code[:2] if region_code else None
+        for unit in b.units.values():
+            if province is None or unit.adcode.startswith(province):
+                names.add(unit.name)
+                if len(unit.short_name) >= 2:
+                    names.add(unit.short_name)
+    except Exception as exc:  # pragma: no cover - boundary data missing
+        log.debug("no boundary names for name cutting: %s", exc)
+    if region_code:
+        try:
+            from atlas.admin_tree import load_admin_tree
+
+            prefix = region_code[:4] if region_code.endswith("00") else region_code
+            for name, places in load_admin_tree().names_in(prefix, aliases=False).items():
+                if any(p.level == "town" for p in places) and len(name) >= 2:
+                    names.add(name)
+        except Exception as exc:  # admin tree is optional
+            log.debug("no town names for name cutting: %s", exc)
+    if not names:
+        return None
+    auto = ahocorasick.Automaton()
+    for name in names:
+        auto.add_word(name, len(name))
+    auto.make_automaton()
+    return auto
+
+
+def region_code(doc: Document) -> str | None:
+    """Adcode of the document's region, or None."""
+    return doc.region.adcode if doc.region is not None else None
+
+
+def name_start(
+    folded: str,
+    end: int,
+    *,
+    max_len: int = 12,
+    admin: ahocorasick.Automaton | None = None,
+    allow: str = "",
+) -> int:
+    """Start of the proper name that ends at ``end`` (exclusive), cut at punctuation and stop words.
+
+    Parameters
+    ----------
+    folded
+        Folded text.
+    end
+        Offset where the name core ends (usually where its feature suffix starts).
+    max_len
+        Longest name core considered.
+    admin
+        Automaton of administrative names that a stop word must not cut into.
+    allow
+        Extra characters allowed inside the name (e.g. ``"、"`` for ecological function zones).
+
+    Returns
+    -------
+    int
+        Start offset; ``end`` itself when no name precedes.
+    """
+    lo = max(0, end - max_len)
+    i = end - 1
+    while i >= lo:
+        ch = folded[i]
+        if ch in _CLOSE:
+            j = folded.rfind(_CLOSE[ch], max(lo, i - 10), i)
+            if j < 0:
+                break
+            i = j - 1
+            continue
+        if is_name_char(ch) or ch in allow:
+            i -= 1
+            continue
+        break
+    start = i + 1
+    window = folded[start:end]
+    if not window:
+        return end
+    protected: list[tuple[int, int]] = []
+    if admin is not None:
+        for stop, length in admin.iter(window):
+            protected.append((stop - length + 1, stop + 1))
+    cut = 0
+    for m in _STOP_RE.finditer(window):
+        a, b = m.span()
+        if any(pa <= a and b <= pb and (pa, pb) != (a, b) for pa, pb in protected):
+            continue
+        cut = max(cut, b)
+    return start + cut
+
+
+def is_generic(core: str) -> bool:
+    """True when ``core`` is made only of generic words (城市, 国家级, 人工 …) or is empty."""
+    return not core or _GENERIC_RE.fullmatch(core) is not None
+
+
+def strip_rating(name: str) -> str:
+    """Name without an A-grade rating: 七里峪4A级景区 → 七里峪景区."""
+    return RATING_RE.sub("", name)
+
+
+def level_of(text: str) -> str | None:
+    """national / provincial / municipal from level words in ``text``."""
+    m = LEVEL_RE.search(text)
+    if m is None:
+        return None
+    word = m.group()
+    if word in ("国家级", "国家", "全国"):
+        return "national"
+    if word in ("省级", "自治区级"):
+        return "provincial"
+    return "municipal"
+
+
+def list_items_before(
+    folded: str,
+    start: int,
+    *,
+    max_items: int = 12,
+    max_len: int = 8,
+    admin: ahocorasick.Automaton | None = None,
+) -> list[tuple[int, int]]:
+    """Spans of the items of a 、-list that ends right before ``start`` (nearest first).
+
+    ``甲、乙、丙湿地公园`` with ``start`` at 丙 gives the spans of 乙 and 甲. The last separator may
+    be 和/及/与. The first item of the list is cut like a name (``建设甲`` → 甲); the walk stops at
+    other punctuation.
+    """
+    out: list[tuple[int, int]] = []
+    pos = start
+    while len(out) < max_items and pos > 0:
+        sep = folded[pos - 1]
+        if sep == "、" or (sep in "和及与" and not out):
+            b = pos - 1
+        else:
+            break
+        a = b
+        while a > 0 and b - a < 24 and (is_name_char(folded[a - 1]) or folded[a - 1] in ")）(（"):
+            a -= 1
+        if a == b:
+            break
+        first = a == 0 or folded[a - 1] != "、"
+        if first or b - a > max_len:
+            a = name_start(folded, b, max_len=max_len + 4, admin=admin)
+            if a == b or b - a > max_len:
+                break
+            out.append((a, b))
+            break
+        out.append((a, b))
+        pos = a
+    return out
+
+
+def list_items_after(
+    folded: str, end: int, *, max_items: int = 12, max_len: int = 12
+) -> list[tuple[int, int]]:
+    """Spans of the 、-separated items that follow ``end`` (a 、 right after ``end`` opens the list)."""
+    out: list[tuple[int, int]] = []
+    pos = end
+    while len(out) < max_items and pos < len(folded) and folded[pos] in "、和及与":
+        a = pos + 1
+        b = a
+        while b < len(folded) and b - a < max_len and is_name_char(folded[b]):
+            b += 1
+        if b == a:
+            break
+        out.append((a, b))
+        pos = b
+    return out
+
+
+def make_mention(
+    doc: Document,
+    theme: str,
+    kind: str,
+    name: str,
+    start: int,
+    end: int,
+    attrs: Mapping[str, Any],
+) -> Mention:
+    """A mention with SOURCE offsets from LOCAL ``start``/``end`` of ``doc.text``."""
+    sa, sb = sentence_at(doc.text, start)
+    return Mention(
+        doc_id=doc.doc_id,
+        theme=theme,
+        kind=kind,
+        name=name,
+        char_start=doc.to_source(start),
+        char_end=doc.to_source(end),
+        sentence_start=doc.to_source(sa),
+        sentence_end=doc.to_source(sb),
+        attrs=dict(attrs),
+    )
+
+
+def build_automaton(words: Iterable[tuple[str, Any]]) -> ahocorasick.Automaton:
+    """Aho-Corasick automaton mapping each word to ``(word, value)``."""
+    auto = ahocorasick.Automaton()
+    for word, value in words:
+        auto.add_word(word, (word, value))
+    auto.make_automaton()
+    return auto
+
+
+def longest_hits(auto: ahocorasick.Automaton, folded: str) -> list[tuple[int, int, str, Any]]:
+    """Hits ``(start, end, word, value)`` of ``auto`` in ``folded``; of hits ending at the same
+    offset only the longest is kept, and a hit inside a longer hit is dropped."""
+    by_end: dict[int, tuple[int, int, str, Any]] = {}
+    for stop, (word, value) in auto.iter(folded):
+        end = stop + 1
+        start = end - len(word)
+        old = by_end.get(end)
+        if old is None or old[0] > start:
+            by_end[end] = (start, end, word, value)
+    hits = sorted(by_end.values())
+    out: list[tuple[int, int, str, Any]] = []
+    for h in hits:
+        while out and out[-1][0] >= h[0] and out[-1][1] <= h[1]:
+            out.pop()  # an earlier hit inside this one
+        if out and h[0] >= out[-1][0] and h[1] <= out[-1][1]:
+            continue
+        out.append(h)
+    return out

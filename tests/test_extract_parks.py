@@ -1,0 +1,77 @@
+"""Tests of atlas.extract.parks on small hand-written sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas.extract.parks import park_mentions
+from atlas.models import Document
+
+
+def _doc(text: str, *, start: int = 0) -> Document:
+    return Document("t", "", "fyp_outline", 2021, None, text, "t.txt", start, start + len(text))
+
+
+def _parks(text: str) -> list[tuple[str, str, str | None]]:
+    return [(m.name, m.kind, m.get("level")) for m in park_mentions(_doc(text))]
+
+
+def test_shared_suffix_names_every_item() -> None:
+    text = "投资建设青石、白沙湿地公园。"
+    got = park_mentions(_doc(text))
+    assert [m.name for m in got] == ["青石湿地公园", "白沙湿地公园"]
+    assert [(m.char_start, m.char_end) for m in got] == [(4, 6), (7, 13)]
+    assert {m.kind for m in got} == {"wetland_park"}
+    assert {m.get("status") for m in got} == {"planned"}
+
+
+def test_list_of_full_names_and_spans_are_source_offsets() -> None:
+    text = "依托黑松岭国家森林公园、红泉省级自然保护区发展康养产业。"
+    got = park_mentions(_doc(text, start=100))
+    assert [(m.name, m.kind, m.get("level"), m.get("place")) for m in got] == [
+        ("黑松岭国家森林公园", "forest_park", "national", "黑松岭"),
+        ("红泉省级自然保护区", "nature_reserve", "provincial", "红泉"),
+    ]
+    assert got[0].char_start == 102 and got[0].char_end == 111
+    assert {m.get("status") for m in got} == {"existing"}
+
+
+def test_deng_list_of_scenic_spots_names_items_as_written() -> None:
+    assert _parks("科学规划打造石门洞、卧龙岗、清风谷等景区景点。") == [
+        ("石门洞", "scenic_area", None),
+        ("卧龙岗", "scenic_area", None),
+        ("清风谷", "scenic_area", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加快建设城市公园和口袋公园。",  # generic, no proper name
+        "积极推进国家森林公园、湿地公园等自然公园建设。",  # generic
+        "建成锦华苑、翠湖花园、丽都·中央公园等小区。",  # housing estates
+        "入住金桂公园小区的居民。",  # housing estate
+        "建设绿源农业产业园和青禾示范园。",  # industrial parks
+        "完善景区道路和停车场。",  # no name
+    ],
+)
+def test_not_parks(text: str) -> None:
+    assert _parks(text) == []
+
+
+def test_rating_is_not_part_of_the_name() -> None:
+    got = park_mentions(_doc("以创建云台峰4A级景区为引领。"))
+    assert [(m.name, m.get("status")) for m in got] == [("云台峰景区", "upgrade")]
+
+
+def test_levels() -> None:
+    assert _parks("保护好翠屏山国家级自然保护区和石湖市级湿地公园。") == [
+        ("翠屏山国家级自然保护区", "nature_reserve", "national"),
+        ("石湖市级湿地公园", "wetland_park", "municipal"),
+    ]
+
+
+def test_past_review_park_is_existing() -> None:
+    text = "一、2020年工作回顾。建成了桃源公园。二、2021年工作安排。新建杏林公园。"
+    got = {m.name: m.get("status") for m in park_mentions(_doc(text))}
+    assert got == {"桃源公园": "built", "杏林公园": "planned"}
