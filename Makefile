@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: app test lint build bench clean
+.PHONY: app test lint build bench clean assets
 
 $(STAMP): pyproject.toml requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,18 @@ $(STAMP): pyproject.toml requirements-nodeps.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
-app: $(STAMP)
+# Leaflet for the maps, from the npm registry (served locally: no CDN at run time)
+ASSETS := static/vendor/.installed
+$(ASSETS): atlas/assets.py | $(STAMP)
+	$(PY) -m atlas.assets
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+app: $(STAMP) $(ASSETS)
 	$(VENV)/bin/streamlit run streamlit_app.py
 
-test: $(STAMP)
+test: $(STAMP) $(ASSETS)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
