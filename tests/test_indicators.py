@@ -350,3 +350,61 @@ def test_samples_are_fast() -> None:
     for d in docs:
         indicators_from_document(d)
     assert time.perf_counter() - t0 < 1.0
+
+
+# -- prose facts ------------------------------------------------------------------------------------
+def _facts(text: str, *, kind: str = "work_report", year: int = 2021) -> list[tuple]:
+    doc = _doc(text, kind=kind, year=year)
+    inds = [i for i in indicators_from_document(doc) if i.source == "prose"]
+    assert all(i.ecological and i.attribute is None for i in inds)
+    return [(i.name, i.key, i.unit, i.base, i.target, i.base_value or i.target_value, i.year) for i in inds]
+
+
+def test_prose_levels_with_year() -> None:
+    text = "2020年全县空气质量优良天数达到280天,森林覆盖率达到21.5%。"
+    assert _facts(text) == [
+        ("空气质量优良天数", "good_air_days", "天", "280", None, 280.0, 2020),
+        ("森林覆盖率", "forest_cover", "%", "21.5", None, 21.5, 2020),
+    ]
+
+
+def test_prose_amounts_in_both_orders() -> None:
+    text = "去年完成人工造林3.2万亩,治理水土流失面积12平方公里,实施800亩矿山修复。"
+    assert _facts(text) == [
+        ("人工造林", "afforestation", "万亩", "3.2", None, 3.2, 2020),
+        ("治理水土流失面积", "soil_erosion", "平方公里", "12", None, 12.0, 2020),
+        ("矿山修复", "restoration", "亩", "800", None, 800.0, 2020),
+    ]
+
+
+def test_prose_changes_are_not_levels() -> None:
+    assert _facts("全年优良天数同比增加15天,森林覆盖率提高1.2个百分点,PM2.5浓度下降9%。") == []
+
+
+def test_prose_targets() -> None:
+    text = "到2025年,森林覆盖率达到25%,城市污水处理率达到98%以上。"
+    assert _facts(text, kind="fyp_outline") == [
+        ("森林覆盖率", "forest_cover", "%", None, "25", 25.0, 2025),
+        ("城市污水处理率", "sewage_treatment", "%", None, "98", 98.0, 2025),
+    ]
+
+
+def test_prose_respectively() -> None:
+    text = "今年森林覆盖率、林木绿化率要分别达到20%、31.5%。"
+    assert _facts(text) == [
+        ("森林覆盖率", "forest_cover", "%", None, "20", 20.0, 2021),
+        ("林木绿化率", "tree_cover", "%", None, "31.5", 31.5, 2021),
+    ]
+
+
+def test_prose_from_to_keeps_the_value_reached() -> None:
+    text = "五年来,森林覆盖率由2015年的18%提高到2020年的22%。"
+    assert _facts(text) == [("森林覆盖率", "forest_cover", "%", "22", None, 22.0, 2020)]
+
+
+def test_prose_offsets_and_tables_are_skipped() -> None:
+    text = "指标 | 2020年 | 2025年 | 属性\n1.森林覆盖率(%) | 20% | 22% | 约束性\n全市森林覆盖率达到20%。\n"
+    inds = indicators_from_document(_doc(text, offset=50))
+    prose = [i for i in inds if i.source == "prose"]
+    assert [i.source for i in inds] == ["table", "prose"]
+    assert text[prose[0].char_start - 50 : prose[0].char_end - 50] == "森林覆盖率达到20%"
