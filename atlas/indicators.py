@@ -306,7 +306,7 @@ def _split_name(raw: str, expected: int | None) -> tuple[str, str | None, int | 
 # ---------------------------------------------------------------------------------------------
 _NAME_HEADER = re.compile(r"^(?:主要)?指标(?:名称|项目|内容)?$|^(?:项目|名称|指标名)$")
 _HEADER_CELL = re.compile(
-    r"^(?:序号|编号|类别|领域|单位|计量单位|属性|指标属性|性质|类型|备注|"
+    r"^(?:序号|编号|类别|领域|分类|维度|单位|计量单位|属性|指标属性|性质|类型|备注|"
     r"(?:19|20)\d\d年?[^\d]{0,8}|"
     r"[^\d()（）]{0,4}(?:目标|目标值|预期值|规划值|基期值?|现状值?|基数)|"
     r"[^\d()（）]{0,6}(?:年均|累计|增速|增长|增幅|变化)[^\d()（）]{0,8}|"
@@ -341,6 +341,8 @@ def _role(header: str) -> str:
         return "name"
     if re.match(r"^(计量)?单位$", s):
         return "unit"
+    if re.search(r"类别|领域|分类|维度", s):
+        return "category"
     if re.search(r"属性|性质|类型", s):
         return "attribute"
     m = _YEAR.search(s)
@@ -367,6 +369,7 @@ class _Table:
     layout: str  # "rows" or "cells"
     sub_header: list[_Cell] = field(default_factory=list)  # further header lines (classification only)
     rows: list[list[_Cell]] = field(default_factory=list)  # "rows" layout
+    widths: list[int] = field(default_factory=list)  # cells per row line, trailing empty ones included
     cells: list[_Cell] = field(default_factory=list)  # "cells" layout
 
     @property
@@ -419,8 +422,8 @@ def _delimited(line: _Line) -> bool:
     return len(_WIDE_GAPS.findall(t)) >= 2
 
 
-def _split_cells(line: _Line, text: str) -> list[_Cell]:
-    """Cells of a delimited line, empty ones included (leading/trailing bars dropped)."""
+def _split_cells(line: _Line, text: str) -> tuple[list[_Cell], int]:
+    """Cells of a delimited line (inner empty ones kept, trailing ones dropped) and the raw width."""
     t = line.text
     sep = "|" if "|" in t else ("\t" if "\t" in t.strip() else None)
     pieces: list[tuple[int, int]] = []
@@ -444,9 +447,12 @@ def _split_cells(line: _Line, text: str) -> list[_Cell]:
     if sep == "|":
         if t.lstrip().startswith("|") and cells and not cells[0].text:
             cells = cells[1:]
-        while cells and not cells[-1].text:
-            cells.pop()
-    return cells
+        if t.rstrip().endswith("|") and cells and not cells[-1].text:
+            cells = cells[:-1]
+    width = len(cells)
+    while cells and not cells[-1].text:
+        cells.pop()
+    return cells, width
 
 
 def _title_before(lines: list[_Line], i: int) -> str:
@@ -499,7 +505,7 @@ def _read_delimited(lines: list[_Line], i: int, text: str) -> tuple[list[_Table]
             continue
         if not _delimited(lines[j]):
             break
-        cells = _split_cells(lines[j], text)
+        cells, width = _split_cells(lines[j], text)
         j += 1
         first = cells[0].key if cells else ""
         if _is_header_row(cells):
@@ -514,6 +520,7 @@ def _read_delimited(lines: list[_Line], i: int, text: str) -> tuple[list[_Table]
             current, pre = None, []
         else:
             current.rows.append(cells)
+            current.widths.append(width)
     return tables, j
 
 
@@ -694,40 +701,70 @@ def _assign(values: list[_Cell], roles: list[str]) -> dict[str, _Cell | None]:
     return out
 
 
+def _joined_rows(table: _Table, width: int) -> Iterator[list[_Cell]]:
+    """Rows of a delimited table, with a row that wrapped onto the next line joined again.
+
+    A wrapped line is narrower than the header (fewer bars), has no empty or attribute cell,
+    together with the next line gives exactly the header's width, and its last cell reads as the
+    start of a name that the next line finishes (see :func:`_resolve_names`); a group heading
+    (3.城镇化率 | | | |) is left alone.
+    """
+    rows, widths = table.rows, table.widths
+    k = 0
+    while k < len(rows):
+        cells = rows[k]
+        if (
+            k + 1 < len(rows)
+            and len(cells) >= 1
+            and widths[k] < width
+            and not any(_is_attribute(c) for c in cells)
+            and len(cells) + len(rows[k + 1]) - 1 == width
+            and widths[k] == len(cells)
+            and all(c.text for c in cells)
+            and len(_resolve_names([cells[-1], rows[k + 1][0]])) == 2
+        ):
+            a, b = cells[-1], rows[k + 1][0]
+            yield [*cells[:-1], _Cell(a.text + b.text, a.start, b.end), *rows[k + 1][1:]]
+            k += 2
+            continue
+        yield cells
+        k += 1
+
+
 def _rows(table: _Table) -> Iterator[_Row]:
     roles = [_role(c.key) for c in table.header]
-    value_roles = [r for r in roles if r not in ("number", "name", "attribute")]
-    if table.layout == "rows":
-        category = ""
-        for cells in table.rows:
-            filled = [c for c in cells if c.text]
-            if not filled:
-                continue
-            if len(filled) == 1 or (
-                len(cells) == len(roles)
-                and all(not cells[k].text for k, r in enumerate(roles) if r not in ("name", "number"))
-            ):
-                category = filled[0].text if _CATEGORY.search(filled[0].key) else category
-                continue
-            if len(cells) == len(roles):
-                by_role: dict[str, list[_Cell]] = {}
-                for role, cell in zip(roles, cells, strict=True):
-                    by_role.setdefault(role, []).append(cell)
-                names = [c for c in by_role.get("number", []) + by_role.get("name", []) if c.text]
-                values = {
-                    r: (c if c.text else None) for r, c in zip(roles, cells, strict=True) if r in value_roles
-                }
-                attr = next((c for c in by_role.get("attribute", []) if c.text), None)
-                if not names:
-                    continue
-                yield _Row(names, values, attr, values.get("unit"), category, filled[0].start, filled[-1].end)
-            else:
-                row = _loose_row(filled, value_roles, category)
-                if row is not None:
-                    yield row
-    else:
+    value_roles = [r for r in roles if r not in ("number", "name", "attribute", "category")]
+    if table.layout == "cells":
         for cells, category in _cell_rows(table):
             row = _loose_row(cells, value_roles, category)
+            if row is not None:
+                yield row
+        return
+    category = ""
+    for cells in _joined_rows(table, len(roles)):
+        filled = [c for c in cells if c.text]
+        if not filled or all(is_empty_cell(c.text) for c in filled):
+            continue  # blank or a Markdown rule (|---|---|)
+        if len(filled) == 1 or len({c.key for c in filled}) == 1:
+            # a category (merged cells repeat their text) or a group heading
+            category = filled[0].text if _CATEGORY.search(filled[0].key) else category
+            continue
+        if len(cells) == len(roles):
+            by_role: dict[str, list[_Cell]] = {}
+            for role, cell in zip(roles, cells, strict=True):
+                by_role.setdefault(role, []).append(cell)
+            names = [c for c in by_role.get("number", []) + by_role.get("name", []) if c.text]
+            values = {r: c for r, c in zip(roles, cells, strict=True) if r in value_roles and c.text}
+            if not names or (not values and not any(c.text for c in by_role.get("attribute", []))):
+                if names and _CATEGORY.search(names[-1].key):
+                    category = names[-1].text
+                continue
+            category = next((c.text for c in by_role.get("category", []) if c.text), category)
+            attr = next((c for c in by_role.get("attribute", []) if c.text), None)
+            row_values: dict[str, _Cell | None] = {r: values.get(r) for r in value_roles}
+            yield _Row(names, row_values, attr, values.get("unit"), category, filled[0].start, filled[-1].end)
+        else:
+            row = _loose_row(filled, value_roles, category)
             if row is not None:
                 yield row
 
@@ -746,7 +783,11 @@ def _loose_row(cells: list[_Cell], value_roles: list[str], category: str) -> _Ro
     while k < len(body) and not _is_value_like(body[k]):
         k += 1
     names, values = body[:k], body[k:]
-    while len(names) > 1 and len(values) < len(value_roles):
+    # a text value that looks like a name (贫困人口全部脱贫) when cells are missing, unless it is
+    # a sub-row name with a unit or the tail of a wrapped name
+    while len(names) > 1 and len(values) < len(value_roles) and not _UNIT_PAREN.search(names[-1].key):
+        if len(_squash(names[-1].text)) <= 5 and not _UNIT_PAREN.search(names[-2].key):
+            break
         values.insert(0, names.pop())
     if not values and attr is None:
         return None  # a category or group heading

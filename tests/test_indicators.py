@@ -256,6 +256,55 @@ def test_boxes_with_bars_are_not_tables() -> None:
     assert _table(text) == []
 
 
+def test_pipe_row_wrapped_onto_two_lines() -> None:
+    text = "序号 | 指标 | 2020年 | 2025年 | 属性 |\n7 | 每万名老年人拥有社区养 |\n老床位(张) | 12 | 20 | 预期性 |\n"
+    inds = _table(text)
+    assert _rows(inds) == [("每万名老年人拥有社区养老床位", "张", "12", "20", None, "预期性")]
+    assert text[inds[0].char_start : inds[0].char_end].startswith("7 | 每万名")
+
+
+def test_markdown_table_with_rule_and_unit_column() -> None:
+    text = (
+        "| 指标 | 单位 | 2020年 | 2025年 | 属性 |\n"
+        "|---|---|---|---|---|\n"
+        "| 湿地保护率 | % | 50 | 55 | 约束性 |\n"
+        "| 耕地保有量 | 万亩 | 80 | 完成上级下达任务 | 约束性 |\n"
+    )
+    assert _rows(_table(text)) == [
+        ("湿地保护率", "%", "50", "55", None, "约束性"),
+        ("耕地保有量", "万亩", "80", "完成上级下达任务", None, "约束性"),
+    ]
+
+
+def test_word_table_with_merged_category_cells_and_category_column() -> None:
+    text = (
+        "| 类别 | 指标 | 2020年 | 2025年 | 属性 |\n"
+        "| 经济发展 | 经济发展 | 经济发展 | 经济发展 | 经济发展 |\n"
+        "| 资源环境 | 1.农田灌溉水有效利用系数 | 0.5 | 0.55 | 约束性 |\n"
+        "| 民生福祉 | 2.城镇新增就业人数(万人) | 1 | [5] | 预期性 |\n"
+    )
+    inds = _table(text)
+    assert _rows(inds) == [
+        ("农田灌溉水有效利用系数", None, "0.5", "0.55", None, "约束性"),
+        ("城镇新增就业人数", "万人", "1", "[5]", None, "预期性"),
+    ]
+    assert [i.ecological for i in inds] == [True, False]  # from the 类别 column
+
+
+def test_one_cell_per_line_with_dropped_cells() -> None:
+    text = (
+        "指标\n2020年\n2025年\n年均增长[累计]\n属性\n"
+        "1.新增城镇就业(万人)\n[3]\n预期性\n"
+        "2.农村贫困人口(人)\n0\n保持动态清零\n约束性\n"
+        "3.甲乙丙丁指标(%)\n4\n5\n预期性\n"
+    )
+    assert _rows(_table(text)) == [
+        ("新增城镇就业", "万人", None, None, "[3]", "预期性"),
+        ("农村贫困人口", "人", "0", "保持动态清零", None, "约束性"),
+        ("甲乙丙丁指标", "%", "4", "5", None, "预期性"),
+    ]
+
+
 # -- values and keys ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("cell", "value"),
