@@ -1,0 +1,421 @@
+"""Ecological zones: function zones, corridors, barriers, watersheds, rivers, water sources, mountains.
+
+One Aho-Corasick scan finds the feature suffixes (流域, 生态带, 廊道, 屏障, 水源地, 片区, 恢复区,
+水库, 湖, 河, 山, 湿地, 峡谷 …); a rule per kind cuts the proper name in front of the suffix and
+decides whether the mention is an item:
+
+- rivers and mountains count only in an ecological role (the sentence speaks of 生态, 治理, 保护,
+  水系, 流域 …), never inside other names (山西, 黑山羊, 黄河文化, 沙河镇) or as generic words
+  (矿山, 青山, 河道); a river named in a watershed (汾河流域) is the watershed;
+- corridors, function zones and restoration areas keep long descriptive names
+  (张峰水库水源涵养生态保护廊道, 师庄乡水土保持与农产品生产片区) but must carry an ecological word;
+- a suffix shared by a list names every item (甲、乙湿地 → 甲湿地, 乙湿地), and a prefix shared by
+  a list too (甲水利长廊、生态长廊 → 甲生态长廊);
+- a named scenic site that is a park (see :mod:`atlas.extract.parks`) is not repeated here.
+
+``places`` lists the toponyms referenced by the name (rivers, mountains, lakes, towns).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import ahocorasick
+
+from atlas.extract._common import (
+    LEVEL_RE,
+    admin_automaton,
+    build_automaton,
+    folded_text,
+    is_generic,
+    is_name_char,
+    list_items_after,
+    list_items_before,
+    longest_hits,
+    make_mention,
+    name_start,
+    region_code,
+    sentence_at,
+)
+from atlas.extract.parks import PARK_SUFFIXES, park_mentions
+from atlas.extract.status import status_at
+from atlas.models import Document, Mention
+
+__all__ = ["ECO_SUFFIXES", "eco_zone_mentions"]
+
+#: Feature suffix → eco-zone kind (DESIGN.md enum).
+ECO_SUFFIXES: dict[str, str] = {
+    "流域": "watershed",
+    "生态带": "eco_corridor",
+    "生态廊道": "eco_corridor",
+    "生态长廊": "eco_corridor",
+    "廊道": "eco_corridor",
+    "走廊": "eco_corridor",
+    "绿廊": "eco_corridor",
+    "长廊": "eco_corridor",
+    "廊带": "eco_corridor",
+    "屏障": "eco_barrier",
+    "屏障区": "eco_barrier",
+    "水源地": "water_source_protection",
+    "水源保护区": "water_source_protection",
+    "水源地保护区": "water_source_protection",
+    "泉域": "water_source_protection",
+    "片区": "eco_function_zone",
+    "功能区": "eco_function_zone",
+    "涵养区": "eco_function_zone",
+    "恢复区": "restoration_area",
+    "修复区": "restoration_area",
+    "治理区": "restoration_area",
+    "水库": "lake_reservoir",
+    "湖": "lake_reservoir",
+    "淖尔": "lake_reservoir",
+    "海子": "lake_reservoir",
+    "河": "river",
+    "江": "river",
+    "沟": "river",
+    "山": "mountain",
+    "岭": "mountain",
+    "山系": "mountain",
+    "山脉": "mountain",
+    "湿地": "other",
+    "峡谷": "other",
+    "大峡谷": "other",
+}
+
+#: Kinds whose names are long descriptions cut only at punctuation and a few verbs.
+_LONG_KINDS = frozenset({"eco_corridor", "eco_barrier", "eco_function_zone", "restoration_area"})
+_LONG_STOP_RE = re.compile(
+    r"分别为|分别是|主要是|包括|即|是|为|建设|打造|构建|形成|划定|推进|实施|加快|加强|完成|依托|统筹|"
+    r"推动|启动|开展|高标准|高起点|筑牢|以|在|对|把|将|和以|由|的"
+)
+#: Ecological words a long name must carry.
+_ECO_WORD = re.compile(
+    r"生态|绿化|绿色|涵养|保护|水土|生物多样性|防风固沙|湿地|植被|森林|林草|水源|滨河|恢复|修复"
+)
+_ECO_WORD_END = re.compile(r"(?:涵养|保持|保护|多样性|修复|固沙|治理|恢复)$")
+_ECO_WORD_START = re.compile(r"生物|水源|水土|生态|防风|湿地")
+#: A sentence in which a river or mountain plays an ecological role.
+_ECO_CUE = re.compile(
+    r"生态|治理|修复|保护|水系|河道|湿地|流域|水源|涵养|水质|水土|绿化|滨河|岸线|河长|水环境|防洪|行洪|"
+    r"支流|干流|植被|造林|林草|森林|自然|环境|屏障|廊道|水库|清河|治污|排污|断面"
+)
+#: Characters and words that may not follow a river/mountain/lake name.
+_AFTER_BAD = {
+    "river": re.compile(
+        r"道|长|湖|套|村|乡|镇|街|路|桥|口|湾|滩|流域|水库|文化|故事|风情|金三角|品牌|精神|号|新区|大街|西|东|北|南|经济"
+    ),
+    "mountain": re.compile(
+        r"西|东|水|体|区|地|林|羊|村|庄|镇|乡|路|街|城|居|寨|门|口|下|上|头|坡|河|川|峰|岭|脚|腰|谷|洞|石|"
+        r"外|文|小|大|论|研|歌|货|药|珍|泉|田|峡|根|中|山|景区|旅游|公园|风景|康养|国家|自然保护"
+    ),
+    "lake_reservoir": re.compile(r"村|乡|镇|街|路|区|泊|畔|风|景区|公园"),
+    "other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复"),
+}
+_GENERIC_NAMES: frozenset[str] = frozenset(
+    (
+        "矿山", "青山", "金山", "银山", "荒山", "火山", "江山", "登山", "封山", "深山", "高山", "群山", "名山", "靠山", "下山",
+        "上山", "进山", "出山", "爬山", "游山", "两山", "三山", "一山", "南山", "北山", "东山", "西山", "冰山", "宝山", "山山",
+        "河山", "关山", "冰川", "矸石山", "漫山", "满山", "河", "江", "山", "湖", "大河", "小河", "江河",
+        "内河", "界河", "母亲河", "护城河", "运河", "河湖", "江湖", "林湖", "挖湖", "环湖", "沿湖", "入河", "沿河", "护河",
+        "跨河", "过河", "治河", "临河", "环河", "大江",
+    )
+)  # fmt: skip
+#: Single first characters that make a verb or quantity, not a name (入河, 沿河, 荒山 …).
+_BAD_ONE_CHAR = frozenset(
+    "入沿护跨过治临环界内外大小江山条各全本一两三四五六七八九十的和与及在对于向河湖矿青金银荒火登封深高群名靠"
+    "下上进出爬游南北东西冰宝关老后前远近半依傍背翻越采开绿造林树秃土煤铁铜水库池塘人挖清排污蓄引调滨漫满巡干跨"
+)
+_MAX_CORE = {
+    "river": 2,
+    "mountain": 2,
+    "lake_reservoir": 3,
+    "watershed": 2,
+    "water_source_protection": 8,
+    "other": 5,
+}
+_DASHES = "—–-－~～"
+_ENUMERATION = re.compile(r"[一二两三四五六七八九十].[一二两三四五六七八九十]")
+_SEVERAL_ZONES = re.compile(r"区[和及与、]")
+_STRATEGY = re.compile(r"[^,，。;；]{0,8}高质量发展")
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    words: dict[str, str | None] = dict.fromkeys(PARK_SUFFIXES)  # parks block their inner words
+    words.update(ECO_SUFFIXES)
+    return build_automaton(words.items())
+
+
+def _long_start(folded: str, end: int, *, max_len: int = 32) -> int:
+    """Start of a long descriptive name (corridor, function zone) ending at ``end``."""
+    lo = max(0, end - max_len)
+    i = end - 1
+    while i >= lo:
+        ch = folded[i]
+        if is_name_char(ch) or ch in "()（）":
+            i -= 1
+            continue
+        if (
+            ch == "、"
+            and _ECO_WORD_END.search(folded, max(0, i - 6), i)
+            and _ECO_WORD_START.match(folded, i + 1)
+        ):
+            i -= 1
+            continue
+        break
+    start = i + 1
+    cut = 0
+    window = folded[start:end]
+    for m in _LONG_STOP_RE.finditer(window):
+        cut = max(cut, m.end())
+    return start + cut
+
+
+def eco_zone_mentions(doc: Document) -> list[Mention]:
+    """Ecological zones, corridors, barriers, watersheds, water sources, rivers, mountains, lakes.
+
+    Parameters
+    ----------
+    doc
+        The document.
+
+    Returns
+    -------
+    list of Mention
+        Theme ``eco_zones`` with attrs ``kind``, ``places``, ``status``; sorted by offset.
+    """
+    text = doc.text
+    folded = folded_text(text)
+    admin = admin_automaton(region_code(doc))
+    park_names = {m.name for m in park_mentions(doc)}
+    found: dict[tuple[int, int], Mention] = {}
+
+    def add(a: int, b: int, name: str, kind: str, places: list[str]) -> None:
+        if (a, b) in found or name in park_names:
+            return
+        attrs = {"kind": kind, "places": places, "status": status_at(doc, a, b)}
+        found[(a, b)] = make_mention(doc, "eco_zones", kind, name, a, b, attrs)
+
+    hits = [h for h in longest_hits(_automaton(), folded) if h[3] is not None]
+    park_spans = [(m.char_start - doc.char_start, m.char_end - doc.char_start) for m in park_mentions(doc)]
+    long_spans: list[tuple[int, int]] = []
+    for s, e, suffix, kind in hits:
+        if kind in _LONG_KINDS:
+            span = _long_item(doc, folded, s, e, suffix, kind, add, admin, hits)
+            if span is not None:
+                long_spans.append(span)
+
+    def inside(a: int, b: int) -> bool:
+        return any(x <= a and b <= y for x, y in long_spans) or any(
+            x <= a and b <= y + 4 and a < y for x, y in park_spans
+        )
+
+    # short names: pass 1 finds names with a clear left edge, pass 2 resolves the others with them
+    short = [(i, h) for i, h in enumerate(hits) if h[3] not in _LONG_KINDS]
+    starts: dict[int, int | None] = {}
+    confirmed: set[str] = set()
+    for i, (s, e, suffix, kind) in short:
+        core_end = s - 1 if kind == "watershed" else s
+        p = _short_start(folded, core_end, admin)
+        limit = _MAX_CORE[kind] + (1 if kind == "watershed" else 0)
+        if s - p <= limit:
+            starts[i] = p
+            if _valid_core(folded, p, s, e, folded[p:s], kind, suffix, admin):
+                confirmed.add(folded[p:core_end])
+        else:
+            starts[i] = None
+    skip: set[int] = set()
+    for i, (s, e, suffix, kind) in short:
+        if i in skip:
+            continue
+        core_end = s - 1 if kind == "watershed" else s
+        p = starts[i]
+        if p is None:
+            p = next((core_end - k for k in (3, 2, 1) if folded[core_end - k : core_end] in confirmed), None)
+            if p is None:
+                continue
+        core = folded[p:s]
+        if inside(p, e) or not _valid_core(folded, p, s, e, core, kind, suffix, admin):
+            continue
+        if kind == "river" and suffix != "河" and folded[e : e + 1] in "河江":
+            continue  # 柿沟河: the 河 is the suffix
+        if kind == "river" and suffix == "沟" and not _in_river_list(folded, p, e):
+            continue
+        if kind in ("river", "mountain", "lake_reservoir", "other") and suffix not in ("山系", "山脉"):
+            sa, sb = sentence_at(folded, s)
+            if not _ECO_CUE.search(folded, sa, sb):
+                continue
+        name = text[p:e]
+        if kind == "mountain" and folded[e : e + 1] in _DASHES:
+            pair = _mountain_pair(folded, p, e, hits, i)
+            if pair is not None:
+                a, b, places, j = pair
+                skip.add(j)
+                add(a, b, text[a:b], "eco_function_zone", places)
+                continue
+        if kind == "mountain" and suffix in ("山系", "山脉"):
+            name = text[p : s + 1]  # 太岳山系 → 太岳山
+        if kind == "watershed" and folded[s - 1 : s] not in tuple("河江水川湖泉沟溪"):
+            continue
+        if kind == "watershed" and _STRATEGY.match(folded, e):
+            continue  # 黄河流域生态保护和高质量发展: the national strategy, not a place
+        add(p, e, name, kind, [_place_of(core, suffix, kind)])
+        if kind == "other":
+            for a, b in list_items_before(folded, p, max_len=4, admin=admin):
+                item = folded[a:b]
+                if not _bare(item, kind):
+                    break
+                add(a, b, text[a:b] + text[s:e], kind, [item])
+    return sorted(found.values(), key=lambda m: (m.char_start, m.name))
+
+
+def _short_start(folded: str, end: int, admin: ahocorasick.Automaton | None) -> int:
+    p = name_start(folded, end, max_len=10, admin=admin)
+    m = LEVEL_RE.match(folded, p, end)
+    while m is not None and m.end() < end:
+        p = m.end()
+        m = LEVEL_RE.match(folded, p, end)
+    return p
+
+
+def _valid_core(
+    folded: str,
+    p: int,
+    s: int,
+    e: int,
+    core: str,
+    kind: str,
+    suffix: str,
+    admin: ahocorasick.Automaton | None,
+) -> bool:
+    if not core or is_generic(core) or (core + suffix) in _GENERIC_NAMES or _ENUMERATION.search(core):
+        return False
+    if any((core + suffix).endswith(g) for g in ("矿山", "青山", "银山", "金山", "荒山")):
+        return False
+    if len(core) == 1 and (core in _BAD_ONE_CHAR or kind not in ("river", "mountain")):
+        return False
+    bad = _AFTER_BAD.get(kind)
+    if bad is not None and bad.match(folded, e) and suffix not in ("山系", "山脉"):
+        return False
+    if admin is not None and kind in ("river", "mountain", "lake_reservoir"):
+        # 沙河镇, 霍山村: a place name that merely contains the feature
+        window = folded[p : e + 3]
+        for stop, length in admin.iter(window):
+            if stop - length + 1 == 0 and stop + 1 > e - p:
+                return False
+            if stop + 1 == e - p and length >= len(suffix) + 1:
+                return False  # 盐湖 (区), 稷山 (县): the place, not a lake or mountain
+    return True
+
+
+def _bare(item: str, kind: str) -> bool:
+    return (
+        2 <= len(item) <= 4 and not is_generic(item) and item[-1] not in "园区地库河湖山场馆院站镇乡村城县市"
+    )
+
+
+def _in_river_list(folded: str, p: int, e: int) -> bool:
+    neighbours = list_items_before(folded, p, max_len=5) + list_items_after(folded, e, max_len=5)
+    return any(folded[a:b].endswith("河") for a, b in neighbours)
+
+
+def _place_of(core: str, suffix: str, kind: str) -> str:
+    if kind in ("river", "mountain"):
+        return core + suffix[:1]
+    if kind == "watershed":
+        return core
+    if suffix in ("湖", "淖尔", "海子"):
+        return core + suffix
+    return core
+
+
+def _mountain_pair(
+    folded: str, p: int, e: int, hits: list[tuple[int, int, str, str | None]], idx: int
+) -> tuple[int, int, list[str], int] | None:
+    """太岳山—中条山: two mountains joined by a dash form one zone."""
+    best: tuple[int, int, list[str], int] | None = None
+    for j in range(idx + 1, min(idx + 4, len(hits))):
+        s2, e2, _suffix2, kind2 = hits[j]
+        if kind2 != "mountain" or e2 - e > 6 or not all(is_name_char(c) for c in folded[e + 1 : s2]):
+            break
+        best = (p, e2, [folded[p:e], folded[e + 1 : e2]], j)
+    return best
+
+
+def _long_item(
+    doc: Document,
+    folded: str,
+    s: int,
+    e: int,
+    suffix: str,
+    kind: str,
+    add: Callable[[int, int, str, str, list[str]], None],
+    admin: ahocorasick.Automaton | None,
+    hits: list[tuple[int, int, str, str | None]],
+) -> tuple[int, int] | None:
+    text = doc.text
+    p = _long_start(folded, s)
+    for s2, e2, _suffix2, kind2 in hits:
+        if kind2 in _LONG_KINDS and p < e2 <= s and s2 >= p:
+            p = e2  # 甲恢复区两大生态屏障: the barrier's own name starts after the inner zone
+    core = folded[p:s]
+    if not core and p > 0 and folded[p - 1] == "、" and kind == "eco_corridor":
+        # 甲水利长廊、生态长廊: the prefix of the previous item is shared
+        items = list_items_before(folded, p, max_len=16)
+        if items:
+            a, b = items[0]
+            prev = folded[a:b]
+            for suf in ECO_SUFFIXES:
+                if prev.endswith(suf) and len(prev) > len(suf) + 2:
+                    shared = prev[: -len(suf) - 2]
+                    name = text[a : a + len(shared)] + text[p:e]
+                    if _ECO_WORD.search(name):
+                        add(p, e, name, kind, _places(shared, admin))
+                        return p, e
+                    return None
+        return None
+    if p > 0 and folded[p - 1] == "的":
+        # 沿甲、乙的滨河绿化走廊
+        along = folded.rfind("沿", max(0, p - 16), p)
+        if along >= 0 and not re.search(r"[,，。;；:：]", folded[along:p]):
+            p = along
+            core = folded[p:s]
+    if is_generic(core) or len(core) < 2 or _SEVERAL_ZONES.search(core):
+        return None
+    name = text[p:e]
+    if not _ECO_WORD.search(folded[p:e]):
+        return None
+    if (
+        kind in ("eco_function_zone",)
+        and suffix in ("片区", "功能区")
+        and not re.search(r"涵养|水土保持|生物多样性|防风固沙|生态保护|生态修复|生态功能", core)
+    ):
+        return None
+    if (
+        kind == "eco_corridor"
+        and suffix in ("长廊", "走廊", "廊道", "廊带", "绿廊")
+        and not _ECO_WORD.search(core)
+    ):
+        return None
+    add(p, e, name, kind, _places(core, admin))
+    return p, e
+
+
+_TOPONYM = re.compile(r"[^\W和与及的、沿]{1,2}(?:河|江|山|湖|水库)")
+
+
+def _places(core: str, admin: ahocorasick.Automaton | None) -> list[str]:
+    places: list[str] = []
+    if admin is not None:
+        for stop, length in admin.iter(core):
+            name = core[stop - length + 1 : stop + 1]
+            if name not in places:
+                places.append(name)
+    for m in _TOPONYM.finditer(core):
+        name = m.group()
+        name = name[name.rfind("沿") + 1 :] if "沿" in name else name
+        if len(name) >= 2 and name not in _GENERIC_NAMES and not any(name in p for p in places):
+            places.append(name)
+    return places
