@@ -350,9 +350,7 @@ def _role(header: str) -> str:
         year = 2000 + int(m.group(1)) if s.startswith("20") else 1900 + int(m.group(1))
         if year == 2025:
             return "target"
-        if 2019 <= year <= 2021:
-            return "base"
-        return "other"
+        return "base" if year < 2025 else "other"
     if re.search(r"年均|累计|增速|增长|增幅|变化", s):
         return "growth"
     if re.search(r"目标|规划值|预期值", s):
@@ -362,14 +360,24 @@ def _role(header: str) -> str:
     return "other"
 
 
+def _roles(header: Sequence[_Cell]) -> list[str]:
+    """Roles of the header cells; of several base years (2015, 2020) only the last is the base."""
+    roles = [_role(c.key) for c in header]
+    bases = [k for k, r in enumerate(roles) if r == "base"]
+    for k in bases[:-1]:
+        roles[k] = "other"
+    return roles
+
+
 @dataclass
 class _Table:
     title: str
     header: list[_Cell]
-    layout: str  # "rows" or "cells"
+    layout: str  # "rows", "cells" or "spaced"
     sub_header: list[_Cell] = field(default_factory=list)  # further header lines (classification only)
     rows: list[list[_Cell]] = field(default_factory=list)  # "rows" layout
     widths: list[int] = field(default_factory=list)  # cells per row line, trailing empty ones included
+    categories: list[str] = field(default_factory=list)  # "spaced" layout: the category of each row
     cells: list[_Cell] = field(default_factory=list)  # "cells" layout
 
     @property
@@ -483,6 +491,12 @@ def _tables(text: str, folded: str) -> Iterator[_Table]:
             tables, i = _read_delimited(lines, i, text)
             yield from tables
             continue
+        if len(line.text) <= 80 and _SPACED_HEADER.match(_SPACE.sub("", line.text)):
+            table, j = _read_spaced(lines, i, text)
+            if table is not None:
+                yield table
+                i = j
+                continue
         if len(line.text) <= 24 and _NAME_HEADER.match(_SPACE.sub("", line.text)):
             table, j = _read_cells(lines, i, text)
             if table is not None:
@@ -564,6 +578,74 @@ def _read_cells(lines: list[_Line], i: int, text: str) -> tuple[_Table | None, i
     return _Table(_title_before(lines, i), header, "cells", cells=cells), j
 
 
+#: A header line whose cells are separated by single spaces (text taken from a PDF).
+_SPACED_HEADER = re.compile(r"^(?:序号)?(?:主要)?指标(?:名称)?.*(?:属性|性质|20\d\d)")
+_SPACED_ROLE = re.compile(
+    r"(?P<number>序号|编号)|(?P<name>指标名称|指标|项目|名称)|(?P<unit>计量单位|单位)"
+    r"|(?P<year>(?:19|20)\d\d年?(?:规划目标|目标值?|基期值?|预期值?|实际|现状值?)?)"
+    r"|(?P<growth>(?:年均|累计)[^\d属性]{0,10})|(?P<target>规划目标|目标值?)|(?P<attr>属性|性质)"
+)
+_TOKEN = re.compile(r"\S+")
+
+
+def _read_spaced(lines: list[_Line], i: int, text: str) -> tuple[_Table | None, int]:
+    """Read a table whose cells are separated by single spaces, header at line ``i``.
+
+    Header words may be broken by spaces (指 标), so the header is read from its squashed text;
+    each row is a line of tokens: row number, name (one or more tokens), values, attribute.
+    """
+    squashed = _SPACE.sub("", lines[i].text)
+    start = lines[i].start + len(lines[i].text) - len(lines[i].text.lstrip())
+    header = [_Cell(m.group(0), start, start) for m in _SPACED_ROLE.finditer(squashed)]
+    if len(header) < 3 or not any(_role(c.key) in ("target", "base") for c in header):
+        return None, i + 1
+    table = _Table(_title_before(lines, i), header, "spaced")
+    category = ""
+    pending: list[_Cell] = []  # a group heading or the first part of a wrapped name
+    j = i + 1
+    while j < len(lines):
+        line = lines[j]
+        if not line.text.strip():
+            j += 1
+            continue
+        if len(line.text) > 160 or _TABLE_END.match(line.text.strip()):
+            break
+        tokens = [
+            _Cell(
+                text[line.start + m.start() : line.start + m.end()],
+                line.start + m.start(),
+                line.start + m.end(),
+            )
+            for m in _TOKEN.finditer(line.text)
+        ]
+        squashed = "".join(t.key for t in tokens)
+        if _CATEGORY.search(squashed) and not _UNIT_PAREN.search(squashed):
+            category, pending = "".join(t.text for t in tokens), []
+            j += 1
+            continue
+        if all(_is_header_cell(t) for t in tokens):
+            table.sub_header.extend(tokens)
+            j += 1
+            continue
+        first = 1 if re.fullmatch(r"\d{1,3}", tokens[0].key) and len(tokens) > 1 else 0
+        k = first + 1
+        while k < len(tokens) and not _is_value_like(tokens[k]) and not _is_attribute(tokens[k]):
+            k += 1
+        if k == len(tokens):  # no value: a group heading or a wrapped name, or the table is over
+            if len(squashed) > 40:
+                break
+            pending.append(_Cell(text[tokens[0].start : tokens[-1].end], tokens[0].start, tokens[-1].end))
+            j += 1
+            continue
+        name = _Cell(text[tokens[first].start : tokens[k - 1].end], tokens[first].start, tokens[k - 1].end)
+        names = [*pending[-1:], name] if pending and not first else [name]
+        table.rows.append([*tokens[:first], *names, *tokens[k:]])
+        table.categories.append(category)
+        pending = []
+        j += 1
+    return (table if table.rows else None), j
+
+
 # ---------------------------------------------------------------------------------------------
 # rows
 # ---------------------------------------------------------------------------------------------
@@ -612,7 +694,7 @@ def _cell_rows(table: _Table) -> Iterator[tuple[list[_Cell], str]]:
     current: list[_Cell] = []
     category = ""
     last = 0
-    roles = [_role(c.key) for c in table.header]
+    roles = _roles(table.header)
     has_number = "number" in roles
     n_values = sum(r in ("base", "target", "growth", "other", "unit") for r in roles)
     for cell in table.cells:
@@ -732,8 +814,14 @@ def _joined_rows(table: _Table, width: int) -> Iterator[list[_Cell]]:
 
 
 def _rows(table: _Table) -> Iterator[_Row]:
-    roles = [_role(c.key) for c in table.header]
+    roles = _roles(table.header)
     value_roles = [r for r in roles if r not in ("number", "name", "attribute", "category")]
+    if table.layout == "spaced":
+        for cells, category in zip(table.rows, table.categories, strict=True):
+            row = _loose_row(cells, value_roles, category)
+            if row is not None:
+                yield row
+        return
     if table.layout == "cells":
         for cells, category in _cell_rows(table):
             row = _loose_row(cells, value_roles, category)

@@ -305,6 +305,45 @@ def test_one_cell_per_line_with_dropped_cells() -> None:
     ]
 
 
+def test_latest_year_before_2025_is_the_base() -> None:
+    text = "指标 | 2015年 | 2020年 | 2025年 | 属性\n森林覆盖率(%) | 15 | 17 | 19 | 约束性\n"
+    assert _rows(_table(text)) == [("森林覆盖率", "%", "17", "19", None, "约束性")]
+    text = "指标 | 2022年 | 2025年目标 | 2035年 | 属性\n森林覆盖率(%) | 18 | 19 | 25 | 约束性\n"
+    assert _rows(_table(text)) == [("森林覆盖率", "%", "18", "19", None, "约束性")]
+
+
+def test_two_line_header_with_the_target_year_below() -> None:
+    text = "指标 | 现状 | 规划目标 | 属性\n| 2020年 | 2025年 | |\n人均预期寿命(岁) | 77 | 78 | 预期性\n"
+    inds = _table(text)
+    assert _rows(inds) == [("人均预期寿命", "岁", "77", "78", None, "预期性")]
+    assert inds[0].year == 2025
+
+
+SPACED_PDF = """表1 “十四五”时期主要指标
+序号 指 标 2020 年 2025 年 年均增长 属 性
+一、经济发展
+1 地区生产总值增长率(%) 5.5 — 6 左右 预期性
+2 单位 GDP 能耗降低(%) — — 完成省定 任务 约束性
+二、生态环境
+3 森林覆盖率(%) 23.1 25 — 约束性
+4 城市空气质量优良天数比率(%) 80 >82 — 约束性
+第二章 构建新发展格局
+"""
+
+
+def test_single_space_separated_rows_from_pdf_text() -> None:
+    inds = _table(SPACED_PDF)
+    assert _rows(inds) == [
+        ("地区生产总值增长率", "%", "5.5", None, "6左右", "预期性"),
+        ("单位 GDP 能耗降低", "%", None, None, "完成省定任务", "约束性"),  # spaces end cells here
+        ("森林覆盖率", "%", "23.1", "25", None, "约束性"),
+        ("城市空气质量优良天数比率", "%", "80", ">82", None, "约束性"),
+    ]
+    assert [i.key for i in inds] == ["gdp_growth", "energy_intensity", "forest_cover", "good_air_ratio"]
+    assert [i.ecological for i in inds] == [False, True, True, True]
+    assert SPACED_PDF[inds[2].char_start : inds[2].char_end] == "3 森林覆盖率(%) 23.1 25 — 约束性"
+
+
 # -- values and keys ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("cell", "value"),
