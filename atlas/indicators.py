@@ -5,18 +5,26 @@ A 十四五 plan states its targets in an indicator table (2020 base, 2025 targe
 frozen :class:`~atlas.models.Indicator` records with a canonical ``key`` so that regions can be
 compared.
 
-Tables are read in three layouts:
+Tables are read in these layouts:
 
 * delimited rows, one row per line (``| 1 | 森林覆盖率(%) | 20 | 22 | — | 约束性 |``), split on
-  ``|``, tabs or wide runs of spaces;
-* one cell per line, usually with blank lines between, where an empty cell may be missing and a
-  long cell may wrap onto the next line: rows are rebuilt from the row numbers and the attribute
-  cell (预期性/约束性) that closes each row;
-* either of these with header words broken by spaces (``指 标``, ``属 性``).
+  ``|``, tabs or wide runs of spaces (Markdown rules and merged Word cells are understood, and a
+  row that wrapped onto the next line is joined again);
+* one cell per line, with or without blank lines between, where an empty cell may be missing and
+  a long cell may wrap onto the next line: rows are rebuilt from the row numbers and the
+  attribute cell (预期性/约束性) that closes each row;
+* cells separated by single spaces, as text taken from a PDF comes out;
+* any of these with header words broken by spaces (``指 标``, ``属 性``).
 
 A document often holds two tables, the review of the 13th plan (2015 / 2020 target / 2020 actual)
 and the 14th-plan table (2020 / 2025); only tables whose header (or title) places them in the
-14th plan are read, and their rows are never mixed with the review.
+14th plan are read, and their rows are never mixed with the review. Category rows (一、经济发展)
+and group headings (3.城镇化率 over its sub-rows) are not indicators.
+
+Prose facts are ecological statements with a number and a unit (森林覆盖率达到18.9%, 造林13.42万亩,
+空气优良天数272天); changes (同比增加29天, 提高1.2个百分点) are not levels and are left out. A
+fact in a review of the past, or stated for an earlier year, is a value reached (``base``); any
+other is a goal (``target``).
 
 >>> from atlas.models import Document
 >>> t = "指标 | 2020年 | 2025年 | 属性\\n1.森林覆盖率(%) | 20.5 | >22 | 约束性\\n"
@@ -222,9 +230,8 @@ def value_of(cell: str | None) -> float | None:
     >>> value_of(">8"), value_of("[5.75]"), value_of("**75.28"), value_of("完成省定考核目标")
     (8.0, 5.75, 75.28, None)
     """
-    if is_empty_cell(cell):
+    if cell is None or is_empty_cell(cell):
         return None
-    assert cell is not None
     m = _VALUE.match(_squash(cell))
     if not m:
         return None
@@ -393,6 +400,8 @@ class _Table:
     def is_current_plan(self) -> bool:
         """True for a 14th-plan table (2020 base, 2025 target); False for the 13th-plan review."""
         head, title = self.header_text, _squash(self.title)
+        if not any(r in ("base", "target", "growth") for r in _roles([*self.header, *self.sub_header])):
+            return False  # a list of projects or measures, not of indicators
         if "2025" in head:
             return True
         if _REVIEW_HEADER.search(head) or "十三五" in title:

@@ -344,6 +344,11 @@ def test_single_space_separated_rows_from_pdf_text() -> None:
     assert SPACED_PDF[inds[2].char_start : inds[2].char_end] == "3 森林覆盖率(%) 23.1 25 — 约束性"
 
 
+def test_project_tables_are_not_indicator_tables() -> None:
+    text = "“十四五”重大项目\n序号 | 项目 | 建设内容 | 总投资(亿元) | 属性\n1 | 甲乙公路 | 新建 | 12 | 新建\n"
+    assert _table(text) == []
+
+
 # -- values and keys ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("cell", "value"),
