@@ -33,7 +33,13 @@ def test_reversed_abbreviation_and_dash_list_share_one_head():
 
 @pytest.mark.parametrize(
     ("written", "code"),
-    [("108国道", "G108"), ("国道108", "G108"), ("国道G108", "G108"), ("省道101线", "S101"), ("县道474", "X474")],
+    [
+        ("108国道", "G108"),
+        ("国道108", "G108"),
+        ("国道G108", "G108"),
+        ("省道101线", "S101"),
+        ("县道474", "X474"),
+    ],
 )
 def test_code_normalisation(written, code):
     assert normalise_code(written) == code

@@ -1,19 +1,22 @@
 """Transport corridors: expressways, railways, national/provincial/county roads, airports, tourism
 roads and logistics corridors, with their route codes and endpoints.
 
-One pass of a compiled regex finds the *heads* (高速公路, 铁路, 城际高铁, 通用机场, 旅游公路, 班列 …);
-for each head the name is read leftwards from the characters before it and parsed into one of a
-few shapes:
+One regex pass finds the *heads* (高速公路, 铁路, 城际高铁, 通用机场, 旅游公路, 班列 …); for each head
+the name is read leftwards over name characters, cut after verbs and function words, and parsed
+into one of a few *shapes*:
 
-- written endpoints: ``A至B``, ``A-B-C``, ``A经B至C`` (晋城至侯马城际高铁, 临汾-浮山-沁水高速公路);
-- an abbreviation joining the initials of its endpoints (黎霍高速 → 黎城县, 霍州市), resolved
-  against the administrative units near the document's region (``_corridor_places``);
-- a list of abbreviations sharing one head (霍永—霍黎高速公路, 太长、汾邢高速);
-- a place (霍州市通用机场, 七里峪旅游公路) for airports and tourism roads;
-- a route code (国道G108, 108国道, 省道101线 → G108, S101), also on its own.
+- ``endpoints``: written out, ``A至B``, ``A-B-C``, ``A经B至C`` (晋城至侯马城际高铁);
+- ``abbr``: the initials of the endpoints joined (黎霍高速 → 黎城县, 霍州市), resolved against the
+  administrative units near the document's region (see ``_corridor_places``), also as a dash list
+  sharing one head (霍永—霍黎高速公路 is two expressways);
+- ``place``: a place before an airport, a station link or a tourism road (霍州市通用机场);
+- ``named``: a road with a proper name of its own (太行一号旅游公路);
+- ``owner``: the owner of a railway spur or the route of a freight train (三合铁路专线, 中欧班列);
+- ``code``: a route code (国道G108, 108国道, 省道101线 → G108, S101), also without any head.
 
-Generic mentions without a proper name (新建旅游公路, 高速公路服务区) and urban streets, bridges,
-power lines and logistics parks are not corridors.
+Several names can share one head (太长、汾邢高速; 右玉、应县通用机场) when they have the same shape.
+Generic mentions without a proper name (新建旅游公路, 高速公路服务区) are not corridors, and no head
+matches an urban street (…路, …街, …大道), a bridge, a power line or a logistics park.
 
 >>> from atlas.models import Document
 >>> t = "加快黎霍高速建设,推进108国道改线。"
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,29 +37,35 @@ from atlas.extract._corridor_places import (
     NATIONAL_TIERS,
     PROVINCE_TIERS,
     Endpoint,
-    local_place_names,
+    distance_deg,
+    is_known_place,
     nearby_admin_names,
     resolve_initial,
-    resolve_name,
     resolve_place,
 )
 from atlas.models import AdminUnit, Document, Mention
 from atlas.text import fold, is_cjk, sentences
 
-__all__ = ["corridor_mentions", "normalise_code"]
+__all__ = ["CORRIDOR_KINDS", "corridor_mentions", "normalise_code"]
 
 log = logging.getLogger("atlas")
 
+#: The ``kind`` values of corridor mentions (DESIGN.md).
+CORRIDOR_KINDS: tuple[str, ...] = (
+    "expressway", "high_speed_rail", "railway", "intercity_rail", "national_road", "provincial_road",
+    "county_road", "airport", "logistics", "other",
+)  # fmt: skip
+
 # -- heads ---------------------------------------------------------------------------------------
-# (suffix, kind, rule). The rule names the body shapes a head accepts:
-#   route  long-distance road or rail: endpoints, abbreviation(s), code; never a lone place
-#   spur   railway spur line: any proper-looking owner name (三合铁路专线)
+# (suffix, kind, rule). The rule says which shapes a head accepts:
+#   route  long-distance road or rail: endpoints, abbreviation(s), named, code; never a lone place
+#   spur   railway spur line: an owner name (三合铁路专线)
 #   place  airport: a place, or a list of places sharing the head
-#   any    logistics train (班列): any non-generic name
+#   owner  freight train (班列): any name that is not generic
 #   tour   tourism road / scenic byway: endpoints, abbreviation, 一号 name or a place
-#   road   ordinary road: endpoints, abbreviation (province), code
-#   link   connecting line of a station or corridor (霍州东站连接线)
-#   line   …线: only a two-character abbreviation of nearby places (上霍线)
+#   road   ordinary road: endpoints, abbreviation (of places in the province), code
+#   link   link road of a station or corridor (霍州东站连接线)
+#   line   …线: only a two-character abbreviation of places in the province (上霍线)
 _HEADS: tuple[tuple[str, str, str], ...] = (
     ("高速公路", "expressway", "route"),
     ("高速铁路", "high_speed_rail", "route"),
@@ -78,7 +88,7 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("国际机场", "airport", "place"),
     ("直升机场", "airport", "place"),
     ("机场", "airport", "place"),
-    ("班列", "logistics", "any"),
+    ("班列", "logistics", "owner"),
     ("物流大通道", "logistics", "route"),
     ("物流通道", "logistics", "route"),
     ("国家风景道", "other", "tour"),
@@ -100,20 +110,28 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
 )
 _HEAD_INFO = {suffix: (kind, rule) for suffix, kind, rule in _HEADS}
 _HEAD_RE = re.compile("|".join(re.escape(s) for s, _, _ in sorted(_HEADS, key=lambda h: -len(h[0]))))
+#: A body holding one of these is not one name (高铁高速沿线).
+_HEAD_WORD_RE = re.compile(r"高铁|高速|铁路|公路|机场|轻轨|班列")
+#: Heads whose kind wins over the kind of a route code written before the name.
+_STRONG_KINDS = frozenset({"expressway", "high_speed_rail", "railway", "intercity_rail"})
 
 #: What may follow a head without making it something else (高速度, 机场路, 线路, 铁路局 …).
 _BAD_AFTER: dict[str, re.Pattern[str]] = {
-    "高速": re.compile(r"度|发展|增长|崛起|宽带|网络|运转|运行|列车|通道|互通"),
+    "高速": re.compile(r"度|发展|增长|崛起|宽带|网络|运转|运行|列车|通道|互通|出口|口|服务区|收费站"),
     "机场": re.compile(r"路|大道|街"),
-    "线": re.compile(r"路|上|下|索|缆|条|性"),
-    "公路": re.compile(r"港|局|站|运输|养护|沿线"),
-    "道路": re.compile(r"运输|交通|沿线|两侧|绿化"),
-    "铁路": re.compile(r"局|公司|站|运输"),
+    "线": re.compile(r"路|上|下|索|缆|条|性|段"),
+    "公路": re.compile(r"港|局|站|运输|养护|枢纽|网"),
+    "道路": re.compile(r"运输|交通|两侧|绿化|上"),
+    "铁路": re.compile(r"局|公司|运输|枢纽|物流|网"),
+    "旅游路": re.compile(r"网|线"),
+    "旅游公路": re.compile(r"网"),
+    "高速公路": re.compile(r"网|服务区|出口|收费站"),
 }
+#: What may not precede a head (改线, 直升机场 is a head of its own).
+_BAD_BEFORE_LINE = re.compile(r"[改环干专主支沿航管底红防战前界岸曲直视光热连路生产一二三四五六七八九十]$")
 
-#: Characters a corridor name is made of (CJK, digits, Latin letters for codes, dashes, ·).
 _DASHES = "—–－-~～─"
-_CONNECTOR_RE = re.compile(rf"至|到|经|[{re.escape(_DASHES)}]+")
+_CONNECTOR_RE = re.compile(rf"至|到|经(?!济|营|验|费|过|典|历|贸|开|纬|销|手)|[{re.escape(_DASHES)}]+")
 
 
 def _words(block: str) -> list[str]:
@@ -130,9 +148,11 @@ _STOPWORDS = sorted(
 全面 重点 继续 加强 打通 形成 连接 串联 包括 利用 延伸 规划 研究 前期 适时 抢抓 紧抓 抓住 融入 对接 发挥 围绕 支持 通过
 经过 沿着 有序 稳步 大力 着力 全力 加速 完善 优化 畅通 贯通 通车 开通 实现 构建 打造 建立 健全 保障 确保 促进 强化 落实
 计划 同步 协调 衔接 联通 连通 接入 开始 开辟 增加 新增 其中 主要 全长 总长 长度 境内 市域 县域 我市 我县 本市 全市 全县
-推进 谋求 加密 补齐 拓宽 拓展 加大 新开 开辟 恢复 修复 修建 续建 在建 拟建 筹建 推行 用好 依靠 凭借 发展 带动 服务 承接
-沿线 以及 还有 同时 以 对 和 与 及 的 是 在 为 等 了 将 把 由 从 向 往 并 或 且
-共 约 即 含 如 有 至于 关于 对于 助推 加速推进 加快推进 积极推进 开工建设 项目 工程 及其
+谋求 加密 补齐 拓宽 拓展 加大 新开 恢复 修复 修建 续建 在建 拟建 筹建 推行 用好 依靠 凭借 发展 带动 服务 承接 沿线 以及
+还有 同时 聚焦 坚守 守住 严守 昂起 舞起 打响 助推 参与 立足 整合 结合 作为 成为 纳入 列入 位于 地处 途经 穿越 覆盖 拥有
+具有 提高 增强 扩大 改善 治理 申报 创建 培育 开发 投资 总投资 配套 实现 强力 高标准 高质量 高水平 进一步 不断 持续
+以 对 和 与 及 的 是 在 为 等 了 将 把 由 从 向 往 并 或 且 共 约 即 含 如 有 于 之 其 该 各 使 让 着
+至于 关于 对于 项目 工程 及其
 """)
     ),
     key=len,
@@ -145,13 +165,15 @@ _GENERIC = frozenset(
     _words("""
 农村 乡村 城乡 县乡 乡镇 县道 国省 国省道 干线 普通 市内 县内 城市 城区 市区 主城 沿线 周边 区域 全域 对外 外部 内部 高等级
 等级 境内 新建 直升 通用 支线 运输 民用 专用 货运 客运 现代 综合 主要 重要 骨干 旅游 生活性产品 产品 大型 工矿 企业 园区 工业
-煤炭 矿区 城际 环城 绕城 过境 快速 快速通道 一号 国家 省级
+煤炭 矿区 城际 环城 绕城 过境 快速 快速通道 一号 国家 省级 市级 县级 区级 景区 森防 防火 产业 乡村旅游 全市 全县 连接 出口
 """)
 )
-_GENERIC_PARTS = re.compile(r"企业|大型|主要|园区|重点|相关|各类|各|沿线|周边|现代|综合|若干")
+_GENERIC_PARTS = re.compile(
+    r"企业|大型|主要|园区|重点|相关|各类|沿线|周边|现代|综合|若干|城市|景区|以上|以下"
+)
 
 #: Characters that end a toponym (七里峪, 悬泉山, 霍林河, 南堡村 …).
-_TOPONYM_END = set("峪山河沟湖峡谷岭寺关洞泉湾坪庄村镇乡站口滩川原梁塬垴岩台寨堡海林区县市旗盟城")
+_TOPONYM_END = frozenset("峪山河沟湖峡谷岭寺关洞泉湾坪庄村镇乡站口滩川原梁塬垴岩台寨堡海林县市旗盟城馆")
 
 #: Route code patterns (normalised by :func:`normalise_code`).
 _CODE_WORDS = {"国道": "G", "省道": "S", "县道": "X", "乡道": "Y", "村道": "C"}
@@ -165,25 +187,47 @@ _CODE_PREFIX_RE = re.compile(
     r"|[GSXYC]\d{1,4})"
 )
 _LIST_CODE_RE = re.compile(r"[、,，和及](?P<n>\d{1,4})(?P<x>线)?")
-_POWER_RE = re.compile(r"千伏|kV|KV|kv|伏")
-_LENGTH_RE = re.compile(r"\d+(?:\.\d+)?(?:公里|千米|km)$|\d+条$|等$|段$")
+_POWER_RE = re.compile(r"千伏|kV|KV|kv|伏|电")
+#: Amounts before a name: 29公里, 6500万元, 3个.
+_AMOUNT_RE = re.compile(r"\d+(?:\.\d+)?(?:公里|千米|km|米|亿元|万元|元|万|亿|个|条|座|处|项|家|户|亩)?")
+_LATIN_CODE_RE = re.compile(r"[A-Z]\d+")
+#: Characters that are never the initial of an endpoint in a local road's abbreviation.
+_NOT_INITIAL = frozenset("乡村县市镇省国城区道路街干主支环线段内外")
+#: Between a name and its head: a length, a count or 等 (油盆峪至七里峪25公里道路, 襄垣、沁县等通用机场).
+_GAP_RE = re.compile(r"(?:\d+(?:\.\d+)?(?:公里|千米|km)|\d+条|等)$")
+#: A station or section written right after a link road gives its ends (连接线七里峪至古县北平段).
+_SECTION_RE = re.compile(r"[\u4e00-\u9fff]{2,10}(?:至|到)[\u4e00-\u9fff]{2,10}?段")
+#: Local roads spanning more than this (degrees) are not what a local abbreviation meant.
+_LOCAL_SPAN_DEG = 2.5
 
 
 @dataclass
 class _Item:
-    """One corridor read off the text: the body (local offsets) and how it was parsed."""
+    """One corridor read off the text (local offsets; ``end`` is the end of the head)."""
 
     start: int
-    end: int  # end of the head
+    end: int
     name: str
     kind: str
     code: str | None = None
     endpoints: list[Endpoint] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Parse:
+    """A parsed body: offset in the body, the name part, kind, code, endpoints and shape."""
+
+    offset: int
+    text: str
+    kind: str
+    code: str | None
+    endpoints: tuple[Endpoint, ...]
+    shape: str
+
+
 # -- public API ----------------------------------------------------------------------------------
 def corridor_mentions(doc: Document) -> list[Mention]:
-    """Every transport corridor named in a document.
+    """Every transport corridor named in a document, one mention per occurrence.
 
     Parameters
     ----------
@@ -193,41 +237,39 @@ def corridor_mentions(doc: Document) -> list[Mention]:
     Returns
     -------
     list of Mention
-        ``theme="corridors"``, in text order; ``kind`` is one of expressway, high_speed_rail,
-        railway, intercity_rail, national_road, provincial_road, county_road, airport, logistics,
-        other; ``attrs`` hold ``code`` (G108 …), ``endpoints`` (full place names),
-        ``endpoint_codes`` (adcodes, None where not an administrative unit) and ``status``.
-        Offsets are source offsets; a name that shares its head with a list (右玉、应县通用机场)
-        spans from its own first character to the end of the shared head.
+        ``theme="corridors"`` in text order; ``kind`` is one of :data:`CORRIDOR_KINDS`;
+        ``attrs`` hold ``code`` (G108 …), ``endpoints`` (full place names), ``endpoint_codes``
+        (adcodes in the same order, None where an endpoint is not a county-level or higher unit)
+        and ``status``. Offsets are source offsets. A name that shares its head with others
+        (右玉、应县通用机场 → 右玉通用机场) spans from its own first character to the end of the
+        shared head, so ``name`` is then not a literal slice of the text.
     """
     text = fold(doc.text)
     region = doc.region
-    items: list[tuple[_Item, int, int]] = []
-    for sa, sb in sentences(text):
-        for item in _sentence_items(text, sa, sb, region):
-            items.append((item, sa, sb))
     status_at = _status_function()
     out: list[Mention] = []
-    for item, sa, sb in items:
-        status = status_at(doc, item.start, item.end) if status_at is not None else None
-        out.append(
-            Mention(
-                doc_id=doc.doc_id,
-                theme="corridors",
-                kind=item.kind,
-                name=item.name,
-                char_start=doc.char_start + item.start,
-                char_end=doc.char_start + item.end,
-                sentence_start=doc.char_start + sa,
-                sentence_end=doc.char_start + sb,
-                attrs={
-                    "code": item.code,
-                    "endpoints": [e.name for e in item.endpoints],
-                    "endpoint_codes": [e.adcode for e in item.endpoints],
-                    "status": status,
-                },
+    for sa, sb in sentences(text):
+        for item in _sentence_items(text, sa, sb, region):
+            status = status_at(doc, item.start, item.end) if status_at is not None else None
+            out.append(
+                Mention(
+                    doc_id=doc.doc_id,
+                    theme="corridors",
+                    kind=item.kind,
+                    name=item.name,
+                    char_start=doc.char_start + item.start,
+                    char_end=doc.char_start + item.end,
+                    sentence_start=doc.char_start + sa,
+                    sentence_end=doc.char_start + sb,
+                    attrs={
+                        "kind": item.kind,
+                        "code": item.code,
+                        "endpoints": [e.name for e in item.endpoints],
+                        "endpoint_codes": [e.adcode for e in item.endpoints],
+                        "status": status,
+                    },
+                )
             )
-        )
     out.sort(key=lambda m: (m.char_start, m.char_end, m.name))
     return out
 
@@ -238,16 +280,14 @@ def normalise_code(text: str) -> str | None:
     Returns None when ``text`` holds no route code.
     """
     m = _CODE_RE.search(fold(text))
-    if m is None:
-        return None
-    return _code_of(m)
+    return None if m is None else _code_of(m)
 
 
-# -- internals -----------------------------------------------------------------------------------
-def _status_function():  # type: ignore[no-untyped-def]
+# -- internals: codes ----------------------------------------------------------------------------
+def _status_function() -> Callable[[Document, int, int], str | None] | None:
     try:
         from atlas.extract.status import status_at
-    except ImportError:  # pragma: no cover - the colleague's module is present in the package
+    except ImportError:  # pragma: no cover - written by a colleague, present in the package
         return None
     return status_at
 
@@ -262,16 +302,37 @@ def _code_of(m: re.Match[str]) -> str:
 
 
 def _code_kind(code: str) -> str:
+    """G1/G25/G2515 are national expressways, G108 a national road; S101 provincial; X474 county."""
     letter, digits = code[0], code[1:]
-    if letter == "G":
-        return "national_road" if len(digits) == 3 else "expressway"
-    if letter == "S":
-        return "provincial_road" if len(digits) == 3 else "expressway"
-    if letter == "X":
-        return "county_road"
-    return "other"
+    if letter in "GS" and len(digits) != 3:
+        return "expressway"
+    return {"G": "national_road", "S": "provincial_road", "X": "county_road"}.get(letter, "other")
 
 
+def _code_items(text: str, sa: int, sb: int, covered: list[tuple[int, int]]) -> list[_Item]:
+    """Route codes not already part of a name: 108国道, 国道207、208、309线, G340."""
+    out: list[_Item] = []
+    for m in _CODE_RE.finditer(text, sa, sb):
+        s, e = m.span()
+        if any(a <= s < b for a, b in covered):
+            continue
+        if m.group("l3") and re.match(r"峰会|网络|基站|通信|手机|时代|网", text[e : e + 4]):
+            continue
+        code = _code_of(m)
+        out.append(_Item(s, e, text[s:e], _code_kind(code), code))
+        if not m.group("w1"):
+            continue
+        pos = e  # 国道207、208、309线: the numbers after the first share its road class
+        while (lm := _LIST_CODE_RE.match(text, pos, sb)) is not None:
+            listed = code[0] + lm.group("n")
+            out.append(
+                _Item(lm.start("n"), lm.end(), m.group("w1") + lm.group("n"), _code_kind(listed), listed)
+            )
+            pos = lm.end()
+    return out
+
+
+# -- internals: one sentence ---------------------------------------------------------------------
 def _sentence_items(text: str, sa: int, sb: int, region: AdminUnit | None) -> list[_Item]:
     out: list[_Item] = []
     floor = sa
@@ -282,16 +343,20 @@ def _sentence_items(text: str, sa: int, sb: int, region: AdminUnit | None) -> li
         if bad is not None and bad.match(text, he):
             continue
         kind, rule = _HEAD_INFO[head]
-        if rule == "line" and _POWER_RE.search(text, max(sa, hs - 8), hs):
+        if rule == "line" and (
+            _BAD_BEFORE_LINE.search(text, max(sa, hs - 1), hs) or _POWER_RE.search(text, max(sa, hs - 10), hs)
+        ):
             continue
-        if rule == "link":
-            joined = _join_link(out, text, hs, he, floor)
-            if joined is not None:
-                out[-1] = joined
-                floor = he
-                continue
-        found = _items_before(text, hs, he, max(floor, sa), kind, rule, region)
+        if rule == "link" and out and out[-1].end == hs:  # 太行一号旅游公路连接线
+            prev = out[-1]
+            out[-1] = _Item(prev.start, he, prev.name + head, "other", prev.code, prev.endpoints)
+            _section_endpoints(out[-1], text, sb, region)
+            floor = he
+            continue
+        found = _items_before(text, hs, he, floor, kind, rule, region)
         if found:
+            if rule == "link":
+                _section_endpoints(found[-1], text, sb, region)
             out.extend(found)
             floor = he
     covered = [(i.start, i.end) for i in out]
@@ -300,32 +365,29 @@ def _sentence_items(text: str, sa: int, sb: int, region: AdminUnit | None) -> li
     return out
 
 
-def _join_link(out: list[_Item], text: str, hs: int, he: int, floor: int) -> _Item | None:
-    """霍州东站连接线 / 太行一号旅游公路连接线: a link road of a station or of the corridor before."""
-    if out and out[-1].end == hs:
-        prev = out[-1]
-        return _Item(prev.start, he, prev.name + text[hs:he], "other", prev.code, prev.endpoints)
-    return None
+def _section_endpoints(item: _Item, text: str, sb: int, region: AdminUnit | None) -> None:
+    """A link road followed by the section it covers (…连接线霍州市七里峪至古县北平段) takes its ends."""
+    if item.endpoints:
+        return
+    m = _SECTION_RE.match(text, item.end, sb)
+    if m is None:
+        return
+    parts = re.split("至|到", m.group()[:-1])
+    if len(parts) == 2 and all(_part_ok(p, region) for p in parts):
+        item.endpoints = [_endpoint(p, region) for p in parts]
 
 
 def _left_run(text: str, hs: int, floor: int) -> int:
-    """Start of the run of name characters ending at ``hs`` (balanced short brackets kept)."""
+    """Start of the run of name characters ending at ``hs`` (short balanced brackets kept)."""
     i = hs
     while i > floor:
         ch = text[i - 1]
-        if (
-            is_cjk(ch)
-            or ch.isdigit()
-            or ("A" <= ch <= "Z")
-            or ("a" <= ch <= "z")
-            or ch in _DASHES
-            or ch == "·"
-        ):
+        if is_cjk(ch) or (ch.isascii() and ch.isalnum()) or ch in _DASHES or ch == "·":
             i -= 1
             continue
         if ch == ")":
-            j = text.rfind("(", max(floor, i - 8), i - 1)
-            if j >= 0 and j < i - 2:
+            j = text.rfind("(", max(floor, i - 10), i - 1)
+            if 0 <= j < i - 2:
                 i = j
                 continue
         break
@@ -333,248 +395,271 @@ def _left_run(text: str, hs: int, floor: int) -> int:
 
 
 def _cuts(text: str, a: int, b: int, protected: frozenset[str]) -> list[int]:
-    """Candidate starts of the body inside ``text[a:b]``, right to left (shortest body first)."""
-    spans = []
+    """Candidate starts of a body inside ``text[a:b]``, right to left (shortest body first).
+
+    A body starts after a stop word, or at ``a``; a stop word inside a nearby place name (永和县,
+    和顺县) is no cut.
+    """
+    cuts = {a}
     for m in _STOP_RE.finditer(text, a, b):
-        spans.append(m.span())
-    cuts = [a]
-    for s, e in spans:
-        # a stopword inside a nearby place name (永和县, 和顺) is no cut
-        if any(
-            text.startswith(name, k) and k + len(name) > s and k < e
-            for name in protected
-            for k in range(max(a, s - len(name) + 1), min(s + 1, b))
-        ):
-            continue
-        cuts.append(e)
-    return sorted(set(cuts), reverse=True)
+        s, e = m.span()
+        if not _inside_name(text, s, e, a, b, protected):
+            cuts.add(e)
+    codes = [m.span() for m in _CODE_RE.finditer(text, a, b)]
+    codes += [m.span() for m in _LATIN_CODE_RE.finditer(text, a, b)]
+    for m in _AMOUNT_RE.finditer(text, a, b):  # 8公里柳开线, 投资6500万元完成…
+        if not any(s <= m.start() < e for s, e in codes):
+            cuts.add(m.end())
+    return sorted(cuts, reverse=True)
+
+
+def _inside_name(text: str, s: int, e: int, a: int, b: int, protected: frozenset[str]) -> bool:
+    for name in protected:
+        k = text.find(name, max(a, s - len(name) + 1), min(b, e + len(name) - 1))
+        while 0 <= k < e:
+            if k + len(name) > s and k + len(name) <= b:
+                return True
+            k = text.find(name, k + 1, min(b, e + len(name) - 1))
+    return False
 
 
 def _items_before(
     text: str, hs: int, he: int, floor: int, kind: str, rule: str, region: AdminUnit | None
 ) -> list[_Item]:
+    """The corridor(s) whose name ends at head ``text[hs:he]``, or []."""
     run_start = _left_run(text, hs, floor)
     body_end = hs
-    # a quoted name: “太行一号”旅游公路
-    if run_start == hs and hs - 1 > floor and text[hs - 1] in '”"':
+    if run_start == hs and hs - 1 > floor and text[hs - 1] in '”"':  # “太行一号”旅游公路
         q = text.rfind("“", max(floor, hs - 12), hs - 1)
         if q >= 0:
             run_start, body_end = q + 1, hs - 1
-    # drop a length / count / 等 / 段 between the body and the head (油盆峪至七里峪25公里道路)
     gap = body_end
-    while True:
-        m = _LENGTH_RE.search(text, run_start, gap)
-        if m is None or m.end() != gap:
-            break
+    while (m := _GAP_RE.search(text, run_start, gap)) is not None:
         gap = m.start()
-    if gap - run_start < 1:
+    if gap - run_start < 2:
         return []
-    protected = _protected_names(region)
     head = text[hs:he]
-    for cut in _cuts(text, run_start, gap, protected):
-        body = text[cut:gap]
-        if len(body) < 2 and not body.isdigit():
+    for cut in _cuts(text, run_start, gap, _protected(region.adcode if region else None)):
+        parsed = _parse_body(text[cut:gap], rule, kind, region)
+        if not parsed:
             continue
-        parsed = _parse_body(body, rule, kind, head, region)
-        if parsed is None:
-            continue
-        items = []
-        for rel_start, name_body, item_kind, code, endpoints in parsed:
-            start = cut + rel_start
-            items.append(_Item(start, he, name_body + head, item_kind, code, endpoints))
-        # earlier routes sharing this head: 太长、汾邢高速 / 右玉、应县通用机场
-        items = _shared_head_items(text, cut, floor, head, rule, kind, region, he) + items
+        items = [_item(cut + p.offset, he, p, head, region, rule) for p in parsed]
+        if rule not in ("spur", "owner", "line", "link") and len(parsed) == 1:
+            items = _shared_head(text, cut, floor, head, rule, kind, region, he, parsed[0].shape) + items
         return items
     return []
 
 
-def _shared_head_items(
-    text: str, start: int, floor: int, head: str, rule: str, kind: str, region: AdminUnit | None, he: int
+def _item(start: int, he: int, p: _Parse, head: str, region: AdminUnit | None, rule: str) -> _Item:
+    endpoints = list(p.endpoints)
+    local = rule in ("road", "line", "tour") and p.shape == "abbr" and region is not None
+    if local and any(e.adcode and _too_far(e.adcode, region.adcode) for e in endpoints):  # type: ignore[union-attr]
+        endpoints = []  # a local road does not join places hundreds of km apart
+    return _Item(start, he, p.text + head, p.kind, p.code, endpoints)
+
+
+def _too_far(a: str, b: str) -> bool:
+    return distance_deg(a, b) > _LOCAL_SPAN_DEG
+
+
+def _shared_head(
+    text: str,
+    start: int,
+    floor: int,
+    head: str,
+    rule: str,
+    kind: str,
+    region: AdminUnit | None,
+    he: int,
+    shape: str,
 ) -> list[_Item]:
-    """Earlier names of a list that shares one head: 太长、汾邢高速 → 太长高速, 汾邢高速."""
+    """Earlier names of a list sharing one head and shape: 太长、汾邢高速 → 太长高速, 汾邢高速."""
     out: list[_Item] = []
     pos = start
-    protected = _protected_names(region)
+    protected = _protected(region.adcode if region else None)
     while pos - 1 > floor and text[pos - 1] in "、和及与":
         sep = pos - 1
         a = _left_run(text, sep, floor)
-        if a >= sep:
+        if sep - a < 2:
             break
-        parsed = None
+        found = None
         cut = a
         for cut in _cuts(text, a, sep, protected):
-            parsed = _parse_body(text[cut:sep], rule, kind, head, region)
-            if parsed is not None:
+            parsed = _parse_body(text[cut:sep], rule, kind, region)
+            if parsed and len(parsed) == 1 and parsed[0].shape == shape:
+                found = parsed[0]
                 break
-        if parsed is None:
+        if found is None or found.text.endswith("站"):
             break
-        for rel, name_body, item_kind, code, endpoints in reversed(parsed):
-            out.insert(0, _Item(cut + rel, he, name_body + head, item_kind, code, endpoints))
+        out.insert(0, _item(cut + found.offset, he, found, head, region, rule))
         if cut != a:
             break  # a verb opened the list
         pos = cut
     return out
 
 
-_Parsed = list[tuple[int, str, str, "str | None", list[Endpoint]]]
-
-
-def _parse_body(body: str, rule: str, kind: str, head: str, region: AdminUnit | None) -> _Parsed | None:
-    """Parse a candidate name body; None when it is not a corridor name of this head's rule."""
-    if body in _GENERIC or _GENERIC_PARTS.search(body):
+# -- internals: parsing a body -------------------------------------------------------------------
+def _parse_body(body: str, rule: str, kind: str, region: AdminUnit | None) -> list[_Parse] | None:
+    """Parse a candidate name body; None when it is not a corridor name under this head's rule."""
+    if body in _GENERIC or _GENERIC_PARTS.search(body) or _HEAD_WORD_RE.search(body):
         return None
-    code = None
-    rest = body
-    offset = 0
     m = _CODE_PREFIX_RE.match(body)
-    if m is not None:
-        code = normalise_code(m.group())
-        rest = body[m.end() :]
-        offset = m.end()
-        if not rest:
-            return [(0, body, _code_kind(code) if code else kind, code, [])]
-        if _CONNECTOR_RE.match(rest):  # 省道101线至兴安盟边界公路
-            return [(0, body, _code_kind(code) if code else kind, code, [])]
-    if any(ch.isdigit() for ch in rest) or not rest:
-        return None
-    # written endpoints (A至B, A-B-C, A经B至C), or a dash list of abbreviations (霍永—霍黎)
-    if _CONNECTOR_RE.search(rest) and rule not in ("spur", "any", "place"):
-        parts = [p for p in _CONNECTOR_RE.split(rest)]
-        parts = [p.strip("()") for p in parts]
-        if any(len(p) < 2 for p in parts):
+    if m is None:
+        return _parse_name(body, rule, kind, region)
+    code = normalise_code(m.group()) or m.group().upper()  # C020: a village road code
+    rest = body[m.end() :]
+    code_kind = kind if kind in _STRONG_KINDS else _code_kind(code)
+    if not rest or _CONNECTOR_RE.match(rest):  # 省道101线, 省道101线至兴安盟边界公路
+        if rest and rule not in ("road", "route"):
             return None
-        dash_only = not re.search("至|到|经", rest)
-        if dash_only and rule in ("route",) and all(resolve_name(p, region) is None for p in parts):
-            abbrs = [_abbreviation(p, region, NATIONAL_TIERS) for p in parts]
-            if all(a is not None for a in abbrs):
-                out: _Parsed = []
-                pos = 0
-                for p, a in zip(parts, abbrs, strict=True):
-                    k = rest.index(p, pos)
-                    out.append((offset + k, p, kind, code, a or []))
-                    pos = k + len(p)
-                # names: each abbreviation with the head (the caller appends the head)
-                return [(o, n, k2, c, e) for o, n, k2, c, e in out]
-        endpoints = [resolve_place(_clean_part(p), region) for p in parts]
-        item_kind = kind
-        if rule == "road" and head in ("公路", "道路", "县际公路"):
-            item_kind = "county_road"
-        if code:
-            item_kind = _code_kind(code)
-        return [(0, body, item_kind, code, endpoints)]
-    if code:
-        # 国道334 + a name: keep the code, parse the rest as a name
-        return [(0, body, _code_kind(code), code, [])]
+        return [_Parse(0, body, _code_kind(code) if not rest else code_kind, code, (), "code")]
+    if rule not in ("road", "route", "tour"):
+        return None
+    inner = _parse_name(rest, rule, kind, region)
+    if not inner or len(inner) != 1 or inner[0].offset != 0:
+        return None
+    return [_Parse(0, body, code_kind, code, inner[0].endpoints, "code")]
+
+
+def _parse_name(body: str, rule: str, kind: str, region: AdminUnit | None) -> list[_Parse] | None:
+    if any(ch.isdigit() for ch in body) or len(body) < 2:
+        return None
+    if not _CONNECTOR_RE.search(body) and not _free_of_stopwords(body, region):
+        return None  # 完善公路: a verb is no name
+    if _CONNECTOR_RE.search(body):
+        if rule in ("spur", "owner", "place", "line"):
+            return None
+        return _parse_endpoints(body, rule, kind, region)
     if rule == "line":
-        if len(rest) != 2 or resolve_name(rest, region) is not None:
+        if len(body) != 2 or is_known_place(body, region):
             return None
-        abbr = _abbreviation(rest, region, PROVINCE_TIERS)
-        return None if abbr is None else [(0, rest, kind, None, abbr)]
+        abbr = _abbreviation(body, region, PROVINCE_TIERS)
+        return None if abbr is None else [_Parse(0, body, kind, None, abbr, "abbr")]
     if rule == "spur":
-        return [(0, rest, kind, None, [])] if 2 <= len(rest) <= 12 else None
-    if rule == "any":
-        return [(0, rest, kind, None, [])] if 2 <= len(rest) <= 8 else None
-    # a lone place
-    single = resolve_name(rest, region)
+        return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 12 else None
+    if rule == "owner":
+        return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 8 else None
+    place = _looks_like_place(body, region)
     if rule == "place":
-        if single is not None or _looks_like_place(rest, region):
-            return [(0, rest, kind, None, [])]
-        return None
-    # a named route: 太行一号 (旅游公路 / 国家风景道)
-    if rest.endswith("一号") and len(rest) >= 4:
-        return [(0, rest, kind, None, [])]
-    max_tier = NATIONAL_TIERS if rule == "route" else PROVINCE_TIERS
-    if single is None and 2 <= len(rest) <= 3 + (rule == "route"):
-        # 南同蒲: a direction before an abbreviation names a section of that route
+        return [_Parse(0, body, kind, None, (), "place")] if place else None
+    if rule == "link":
+        return [_Parse(0, body, kind, None, (), "place")] if place or body.endswith("站") else None
+    named = re.search(r"[\u4e00-\u9fff]{2}一号$", body)
+    if named is not None and rule in ("tour", "route", "road"):
+        return [_Parse(named.start(), named.group(), kind, None, (), "named")]
+    if not is_known_place(body, region):
+        max_tier = NATIONAL_TIERS if rule == "route" else PROVINCE_TIERS
+        longest = 3 if rule == "route" else 2
         if (
             rule == "route"
-            and len(rest) == 3
-            and rest[0] in "东南西北"
-            and _abbreviation(rest[1:], region, max_tier)
+            and len(body) == 3
+            and body[0] in "东南西北"
+            and _abbreviation(body[1:], region, max_tier)
         ):
-            return [(0, rest, kind, None, [])]
-        abbr = _abbreviation(rest, region, max_tier)
-        if abbr is not None and len(rest) <= 3:
-            return [(0, rest, kind, None, abbr)]
-    if rule == "tour" and (single is not None or _looks_like_place(rest, region)) and len(rest) <= 8:
-        return [(0, rest, kind, None, [])]
+            return [_Parse(0, body, kind, None, (), "abbr")]  # 南同蒲: a section of a route
+        if len(body) <= longest:
+            abbr = _abbreviation(body, region, max_tier, partial=rule == "road")
+            if abbr is not None:
+                return [_Parse(0, body, kind, None, abbr, "abbr")]
+    if rule == "tour" and place:
+        return [_Parse(0, body, kind, None, (), "place")]
     return None
 
 
+def _parse_endpoints(body: str, rule: str, kind: str, region: AdminUnit | None) -> list[_Parse] | None:
+    """A-B / A至B / A经B至C: one corridor with written ends, or a dash list of abbreviations."""
+    pieces: list[tuple[int, str]] = []
+    pos = 0
+    for m in _CONNECTOR_RE.finditer(body):
+        pieces.append((pos, body[pos : m.start()]))
+        pos = m.end()
+    pieces.append((pos, body[pos:]))
+    offset = 0
+    first = pieces[0][1]
+    if not is_known_place(_clean_part(first), region):
+        # 西延长治—临汾: a known place at the end of the first piece, after words that are no
+        # place themselves, starts the name
+        for k in range(2, len(first) - 1):
+            if k >= 2 and is_known_place(first[k:], region) and not is_known_place(first[:k], region):
+                offset = k
+                pieces[0] = (k, first[k:])
+                break
+    if not _part_ok(pieces[0][1], region):
+        return None
+    if not all(_part_ok(p, region) for _, p in pieces):
+        return None
+    parts = [p for _, p in pieces]
+    dash_only = not re.search("至|到|经", body)
+    if dash_only and rule == "route" and not any(is_known_place(_clean_part(p), region) for p in parts):
+        abbrs = [_abbreviation(p, region, NATIONAL_TIERS) for p in parts]
+        if all(a is not None for a in abbrs):  # 霍永—霍黎高速公路: two expressways
+            return [
+                _Parse(at, p, kind, None, a or (), "abbr") for (at, p), a in zip(pieces, abbrs, strict=True)
+            ]
+    endpoints = tuple(_endpoint(p, region) for p in parts)
+    item_kind = "county_road" if rule == "road" and kind == "other" else kind
+    return [_Parse(offset, body[offset:], item_kind, None, endpoints, "endpoints")]
+
+
+def _part_ok(part: str, region: AdminUnit | None) -> bool:
+    """A piece between connectors is a place: 2–10 characters, no verb, no generic word."""
+    core = _clean_part(part)
+    if not 2 <= len(core) <= 10 or core in _GENERIC:
+        return False
+    return _free_of_stopwords(core, region)
+
+
+def _free_of_stopwords(text: str, region: AdminUnit | None) -> bool:
+    """True when every stop word in ``text`` lies inside a nearby place name (永和县)."""
+    if _STOP_RE.search(text) is None:
+        return True
+    protected = _protected(region.adcode if region else None)
+    return all(_inside_name(text, *m.span(), 0, len(text), protected) for m in _STOP_RE.finditer(text))
+
+
 def _clean_part(part: str) -> str:
-    part = re.sub(r"\(.*?\)", "", part)
-    for suffix in ("段", "境", "方向", "边界"):
+    part = re.sub(r"\([^()]*\)", "", part).strip("()")
+    for suffix in ("段", "境", "方向", "边界", "干线"):
         if part.endswith(suffix) and len(part) > len(suffix) + 1:
             part = part[: -len(suffix)]
     return part
 
 
-def _abbreviation(body: str, region: AdminUnit | None, max_tier: int) -> list[Endpoint] | None:
-    """Endpoints of an abbreviated name (one initial per endpoint), or None if one fails."""
-    if not 2 <= len(body) <= 3 or not all(is_cjk(ch) for ch in body):
+def _endpoint(part: str, region: AdminUnit | None) -> Endpoint:
+    return resolve_place(_clean_part(part), region)
+
+
+def _abbreviation(
+    body: str, region: AdminUnit | None, max_tier: int, *, partial: bool = False
+) -> tuple[Endpoint, ...] | None:
+    """Endpoints of an abbreviated name (one initial per endpoint), or None when it is not one.
+
+    With ``partial`` (ordinary local roads: 解杨公路) one initial that resolves is enough; the
+    endpoints are then empty unless all resolve. A repeated initial (静静铁路) names a route
+    whose ends are not known.
+    """
+    if not 2 <= len(body) <= 3 or not all(is_cjk(ch) for ch in body) or body in _GENERIC:
         return None
-    out = []
-    for ch in body:
-        e = resolve_initial(ch, region, max_tier=max_tier)
-        if e is None:
-            return None
-        out.append(e)
-    if len({e.adcode for e in out}) < len(out):
+    if any(ch in _NOT_INITIAL for ch in body):
         return None
-    return out
+    found = [resolve_initial(ch, region, max_tier=max_tier) for ch in body]
+    if all(e is not None for e in found):
+        ends = tuple(e for e in found if e is not None)
+        if len({e.name for e in ends}) == len(ends):
+            return ends
+        return () if len(body) == 2 else None
+    if partial and any(e is not None for e in found):
+        return ()
+    return None
 
 
 def _looks_like_place(name: str, region: AdminUnit | None) -> bool:
-    if not 2 <= len(name) <= 8 or name in _GENERIC:
+    if not 2 <= len(name) <= 8 or name in _GENERIC or name.endswith("景区"):
         return False
-    if name in local_place_names(region.adcode if region else None):
-        return True
-    return name[-1] in _TOPONYM_END
-
-
-def _protected_names(region: AdminUnit | None) -> frozenset[str]:
-    return _protected(region.adcode if region else None)
+    return is_known_place(name, region) or name[-1] in _TOPONYM_END
 
 
 @lru_cache(maxsize=64)
 def _protected(code: str | None) -> frozenset[str]:
-    names = nearby_admin_names(code)
-    return frozenset(n for n in names if _STOP_RE.search(n))
-
-
-def _code_items(text: str, sa: int, sb: int, covered: list[tuple[int, int]]) -> list[_Item]:
-    out: list[_Item] = []
-    for m in _CODE_RE.finditer(text, sa, sb):
-        s, e = m.span()
-        if any(a <= s < b for a, b in covered):
-            continue
-        code = _code_of(m)
-        if m.group("l3") and not _bare_code_ok(text, s, e):
-            continue
-        out.append(_Item(s, e, text[s:e], _code_kind(code), code, []))
-        # 国道207、208、309线: the numbers after the first share its road class
-        if m.group("w1"):
-            pos = e
-            while True:
-                lm = _LIST_CODE_RE.match(text, pos)
-                if lm is None:
-                    break
-                letter = code[0]
-                out.append(
-                    _Item(
-                        lm.start("n"),
-                        lm.end(),
-                        f"{m.group('w1')}{lm.group('n')}",
-                        _code_kind(letter + lm.group("n")),
-                        letter + lm.group("n"),
-                        [],
-                    )
-                )
-                pos = lm.end()
-    return out
-
-
-def _bare_code_ok(text: str, s: int, e: int) -> bool:
-    """A bare G/S/X code must be followed or preceded by something road-like, not 5G or G20峰会."""
-    after = text[e : e + 6]
-    return not re.match(r"峰会|网络|基站|通信|手机|时代", after)
+    """Nearby administrative names that hold a stop word (永和县, 和顺县): never cut inside."""
+    return frozenset(n for n in nearby_admin_names(code) if _STOP_RE.search(n))
