@@ -1,0 +1,80 @@
+"""Tests of the atlas.extract entry point, and of the extractors on the sample plans."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from atlas._errors import InputError
+from atlas.extract import mentions_from_document, mentions_from_documents
+from atlas.models import Document
+from atlas.settings import PLANS_DIR
+
+
+def _doc(text: str, *, start: int = 0) -> Document:
+    return Document("t", "", "fyp_outline", 2021, None, text, "t.txt", start, start + len(text))
+
+
+TEXT = "划定并严守生态保护红线。投资建设青石湿地公园,加强青溪河流域生态保护。"
+
+
+def test_all_themes_sorted_by_offset() -> None:
+    got = mentions_from_document(_doc(TEXT), themes=["parks", "red_lines", "eco_zones", "structure"])
+    assert [(m.theme, m.name, m.char_start) for m in got] == [
+        ("red_lines", "生态保护红线", 0),
+        ("parks", "青石湿地公园", 16),
+        ("eco_zones", "青溪河流域", 25),
+    ]
+    assert got == sorted(got, key=lambda m: (m.char_start, m.theme, m.name))
+
+
+def test_theme_filter_and_many_documents() -> None:
+    docs = [_doc(TEXT), _doc(TEXT, start=100)]
+    got = mentions_from_documents(docs, themes=["parks"])
+    assert [(m.name, m.char_start) for m in got] == [("青石湿地公园", 16), ("青石湿地公园", 116)]
+
+
+def test_unknown_theme_is_refused() -> None:
+    with pytest.raises(InputError, match="unknown theme"):
+        mentions_from_document(_doc(TEXT), themes=["roads"])
+
+
+def _plan(prefix: str) -> Document:
+    from atlas.ingest import documents_from_paths
+
+    paths = sorted(PLANS_DIR.glob(f"{prefix}_*.txt"))
+    if not paths:
+        pytest.skip(f"sample plans not found in {PLANS_DIR}")
+    return documents_from_paths(paths)[0]
+
+
+@pytest.mark.skipif(not PLANS_DIR.exists(), reason="sample plans (../shared/plans) are absent")
+def test_sample_plan_names_and_offsets() -> None:
+    doc = _plan("001")
+    got = mentions_from_document(doc, themes=["parks", "red_lines", "eco_zones"])
+    names = {(m.theme, m.name) for m in got}
+    for expected in [
+        ("parks", "太行洪谷国家森林公园"),
+        ("parks", "历山国家级自然保护区"),
+        ("eco_zones", "沁河流域"),
+        ("eco_zones", "张峰水库"),
+    ]:
+        assert expected in names
+    source = (PLANS_DIR / doc.source_file).read_bytes().decode("utf-8")
+    for m in got:
+        if m.theme == "parks" and m.name.isalpha():
+            assert source[m.char_start : m.char_end] == m.name
+
+
+@pytest.mark.skipif(not PLANS_DIR.exists(), reason="sample plans (../shared/plans) are absent")
+def test_extracting_all_sample_plans_is_fast() -> None:
+    from atlas.ingest import documents_from_paths
+
+    docs = documents_from_paths(sorted(PLANS_DIR.glob("0*.txt")))
+    themes = ["parks", "red_lines", "eco_zones", "structure"]
+    mentions_from_document(docs[0], themes=themes)  # start-up: automata, names of the region
+    t = time.perf_counter()
+    for doc in docs:
+        mentions_from_document(doc, themes=themes)
+    assert time.perf_counter() - t < 1.0
