@@ -472,6 +472,14 @@ def _split_cells(line: _Line, text: str) -> tuple[list[_Cell], int]:
     return cells, width
 
 
+def _line_cell(line: _Line, text: str) -> _Cell:
+    """A whole line as one cell (stripped)."""
+    raw = text[line.start : line.end]
+    lead = len(raw) - len(raw.lstrip())
+    s = raw.strip()
+    return _Cell(s, line.start + lead, line.start + lead + len(s))
+
+
 def _title_before(lines: list[_Line], i: int) -> str:
     """The non-empty lines just before line ``i`` (a table's caption)."""
     out: list[str] = []
@@ -527,8 +535,13 @@ def _read_delimited(lines: list[_Line], i: int, text: str) -> tuple[list[_Table]
             j += 1
             continue
         if not _delimited(lines[j]):
-            break
-        cells, width = _split_cells(lines[j], text)
+            squashed = _SPACE.sub("", lines[j].text)
+            if current is None or len(squashed) > 40 or not _CATEGORY.search(squashed):
+                break
+            # a category line written without delimiters (一、经济发展) inside the table
+            cells, width = [_line_cell(lines[j], text)], 1
+        else:
+            cells, width = _split_cells(lines[j], text)
         j += 1
         first = cells[0].key if cells else ""
         if _is_header_row(cells):
@@ -552,12 +565,15 @@ def _read_cells(lines: list[_Line], i: int, text: str) -> tuple[_Table | None, i
     n = len(lines)
 
     def cell_at(k: int) -> _Cell:
-        raw = text[lines[k].start : lines[k].end]
-        lead = len(raw) - len(raw.lstrip())
-        s = raw.strip()
-        return _Cell(s, lines[k].start + lead, lines[k].start + lead + len(s))
+        return _line_cell(lines[k], text)
 
     header = [cell_at(i)]
+    # a number column (序号) written just before the name header
+    k = i - 1
+    while k >= 0 and not lines[k].text.strip():
+        k -= 1
+    if k >= 0 and re.fullmatch(r"序号|编号", _SPACE.sub("", lines[k].text)):
+        header.insert(0, cell_at(k))
     j = i + 1
     while j < n:
         s = lines[j].text.strip()
@@ -628,7 +644,7 @@ def _read_spaced(lines: list[_Line], i: int, text: str) -> tuple[_Table | None, 
             for m in _TOKEN.finditer(line.text)
         ]
         squashed = "".join(t.key for t in tokens)
-        if _CATEGORY.search(squashed) and not _UNIT_PAREN.search(squashed):
+        if _CATEGORY.search(squashed):
             category, pending = "".join(t.text for t in tokens), []
             j += 1
             continue
@@ -708,7 +724,7 @@ def _cell_rows(table: _Table) -> Iterator[tuple[list[_Cell], str]]:
     n_values = sum(r in ("base", "target", "growth", "other", "unit") for r in roles)
     for cell in table.cells:
         s = cell.key
-        if _CATEGORY.search(s) and not _UNIT_PAREN.search(s):
+        if _CATEGORY.search(s):
             if current:
                 yield current, category
             current, category = [], cell.text
@@ -763,8 +779,11 @@ def _assign(values: list[_Cell], roles: list[str]) -> dict[str, _Cell | None]:
             for i in range(len(values) - 1)
             if not is_empty_cell(values[i].key) and not is_empty_cell(values[i + 1].key)
         ]
-        # the tail of a wrapped cell holds no digits (以内, 增幅); failing that, no leading number
-        k = next((i for i in pairs if not re.search(r"\d", values[i + 1].key)), None)
+        # the tail of a wrapped cell holds no digits (以内, 增幅), nor, best, does its head
+        # (完成省定 / 考核目标); failing that, the tail does not start with a number
+        k = next((i for i in pairs if not re.search(r"\d", values[i].key + values[i + 1].key)), None)
+        if k is None:
+            k = next((i for i in pairs if not re.search(r"\d", values[i + 1].key)), None)
         if k is None:
             k = next((i for i in pairs if not re.match(r"^[\[<>≤≥*]*[-+]?\d", values[i + 1].key)), None)
         if k is None:

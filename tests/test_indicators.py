@@ -349,6 +349,24 @@ def test_project_tables_are_not_indicator_tables() -> None:
     assert _table(text) == []
 
 
+def test_tab_rows_with_bare_category_lines() -> None:
+    text = "序号\t指标\t2020年\t2025年\t属性\n一、生态(1个)\n1\t森林覆盖率(%)\t18\t20\t约束性\n"
+    inds = _table(text)
+    assert _rows(inds) == [("森林覆盖率", "%", "18", "20", None, "约束性")]
+
+
+def test_one_cell_per_line_with_a_number_column() -> None:
+    text = (
+        "序 号\n\n指标名称\n\n2020年\n\n2025年\n\n属性\n\n一、民生(2个)\n\n"
+        "1\n\n人均预期寿命(岁)\n\n76\n\n完成上级 下达任务\n\n预期性\n\n"
+        "2\n\n5G用户普及率(%)\n\n30\n\n60\n\n预期性\n"
+    )
+    assert _rows(_table(text)) == [
+        ("人均预期寿命", "岁", "76", "完成上级 下达任务", None, "预期性"),
+        ("5G用户普及率", "%", "30", "60", None, "预期性"),
+    ]
+
+
 # -- values and keys ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("cell", "value"),
