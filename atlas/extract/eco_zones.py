@@ -231,11 +231,14 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
         if i in skip:
             continue
         core_end = s - 1 if kind == "watershed" else s
-        p = starts[i]
-        if p is None:
-            p = next((core_end - k for k in (3, 2, 1) if folded[core_end - k : core_end] in confirmed), None)
-            if p is None:
+        known = starts[i]
+        if known is None:
+            known = next(
+                (core_end - k for k in (3, 2, 1) if folded[core_end - k : core_end] in confirmed), None
+            )
+            if known is None:
                 continue
+        p = known
         core = folded[p:s]
         if inside(p, e) or not _valid_core(folded, p, s, e, core, kind, suffix, admin):
             continue

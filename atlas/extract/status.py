@@ -148,8 +148,8 @@ def _verb_status(folded: str, start: int, end: int, sent_a: int, sent_b: int) ->
         before = _VERB_STATUS[m.lastgroup or ""]  # the cue closest to the mention wins
         if m.group().startswith("创") and _RATING.search(folded, start, clause_b):
             before = "upgrade"  # 创建甲4A级景区: a higher rating for an existing site
-    m = _VERB_RE.search(folded, end, clause_b)
-    after = _VERB_STATUS[m.lastgroup or ""] if m is not None else None
+    nxt_cue = _VERB_RE.search(folded, end, clause_b)
+    after = _VERB_STATUS[nxt_cue.lastgroup or ""] if nxt_cue is not None else None
     # a specific cue (建成, 改扩建, 开工 …) beats a generic one (推进, 实施, 依托 …)
     if before is not None and before not in _WEAK:
         return before
