@@ -136,6 +136,8 @@ def _collect_lines(el, lines: list[str], current: list[str]) -> None:
         current.append(el.text)
     for child in el:
         _collect_lines(child, lines, current)
+        if child.tag in ("td", "th"):
+            current.append(" | ")  # table cells as pipe rows, which the indicator parser reads
         if child.tail:
             current.append(child.tail)
     if block and current:

@@ -367,6 +367,18 @@ def test_one_cell_per_line_with_a_number_column() -> None:
     ]
 
 
+def test_html_table_through_ingest() -> None:
+    from atlas.ingest import html_to_text
+
+    html = (
+        "<html><body><p>“十四五”主要指标</p><table>"
+        "<tr><th>指标</th><th>2020年</th><th>2025年</th><th>属性</th></tr>"
+        "<tr><td>1.森林覆盖率(%)</td><td>18</td><td>&gt;20</td><td>约束性</td></tr>"
+        "</table></body></html>"
+    )
+    assert _rows(_table(html_to_text(html))) == [("森林覆盖率", "%", "18", ">20", None, "约束性")]
+
+
 # -- values and keys ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("cell", "value"),
