@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from atlas._errors import InputError
@@ -65,16 +63,3 @@ def test_sample_plan_names_and_offsets() -> None:
     for m in got:
         if m.theme == "parks" and m.name.isalpha():
             assert source[m.char_start : m.char_end] == m.name
-
-
-@pytest.mark.skipif(not PLANS_DIR.exists(), reason="sample plans (../shared/plans) are absent")
-def test_extracting_all_sample_plans_is_fast() -> None:
-    from atlas.ingest import documents_from_paths
-
-    docs = documents_from_paths(sorted(PLANS_DIR.glob("0*.txt")))
-    themes = ["parks", "red_lines", "eco_zones", "structure"]
-    mentions_from_document(docs[0], themes=themes)  # start-up: automata, names of the region
-    t = time.perf_counter()
-    for doc in docs:
-        mentions_from_document(doc, themes=themes)
-    assert time.perf_counter() - t < 1.0
