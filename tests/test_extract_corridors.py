@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from atlas.boundaries import load_boundaries
-from atlas.extract.corridors import corridor_mentions, normalise_code
+from atlas.extract.corridors import CORRIDOR_KINDS, corridor_mentions, normalise_code
 from atlas.models import Document
+from atlas.text import fold
 
 HUOZHOU = "141082"  # 霍州市, 临汾市, 山西省
+QINSHUI = "140521"  # 沁水县, 晋城市
+YUSHE = "140721"  # 榆社县, 晋中市
+SHUOZHOU = "140600"  # 朔州市 (a prefecture)
+CHANGZHI = "140400"  # 长治市 (a prefecture)
+HUOLINGOLE = "150581"  # 霍林郭勒市, 通辽市, 内蒙古
 
 
 def _doc(text: str, region: str | None = HUOZHOU, *, offset: int = 0) -> Document:
@@ -20,31 +28,96 @@ def _found(text: str, region: str | None = HUOZHOU) -> list[tuple[str, str, list
     return [(m.name, m.kind, list(m.get("endpoints"))) for m in corridor_mentions(_doc(text, region))]
 
 
+def _names(text: str, region: str | None = HUOZHOU) -> list[str]:
+    return [m.name for m in corridor_mentions(_doc(text, region))]
+
+
+# -- abbreviations ---------------------------------------------------------------------------------
 def test_abbreviation_resolves_initials_near_the_region():
     assert _found("加快黎霍高速建设。") == [("黎霍高速", "expressway", ["黎城县", "霍州市"])]
 
 
-def test_reversed_abbreviation_and_dash_list_share_one_head():
+def test_reversed_abbreviation_is_the_same_road_read_the_other_way():
+    (m,) = corridor_mentions(_doc("依托霍黎高速。"))
+    assert m.name == "霍黎高速"
+    assert m.get("endpoints") == ["霍州市", "黎城县"]
+    assert m.get("endpoint_codes") == ["141082", "140426"]
+
+
+def test_prefecture_cities_of_the_province_come_before_counties_of_the_prefecture():
+    # 大 is 大宁县 in the region's own prefecture, but 大同市 is a prefecture-level city
+    assert _found("大运高速贯穿南北。") == [("大运高速", "expressway", ["大同市", "运城市"])]
+
+
+def test_long_distance_route_reaches_municipalities_and_far_prefectures():
+    assert _found("紧邻京昆高速。") == [("京昆高速", "expressway", ["北京市", "昆明市"])]
+    assert _found("大西高铁设站。") == [("大西高铁", "high_speed_rail", ["大同市", "西安市"])]
+
+
+def test_abbreviation_without_a_region_still_resolves_long_routes():
+    assert _found("黎霍高速开工建设。", None) == [("黎霍高速", "expressway", ["黎城县", "霍州市"])]
+
+
+def test_local_road_abbreviation_uses_towns_of_the_region():
+    assert _found("全面完成沁樊一级公路建设。", QINSHUI) == [
+        ("沁樊一级公路", "other", ["沁水县", "樊村河乡"])
+    ]
+
+
+def test_written_ends_in_the_document_win_for_initials():
+    text = "推进鲁北-霍林郭勒高速公路建设。建成鲁霍高速公路。"
+    found = _found(text, HUOLINGOLE)
+    assert found == [
+        ("鲁北-霍林郭勒高速公路", "expressway", ["鲁北镇", "霍林郭勒市"]),
+        ("鲁霍高速公路", "expressway", ["鲁北镇", "霍林郭勒市"]),
+    ]
+
+
+def test_a_direction_before_an_abbreviation_names_a_section_without_ends():
+    assert _found("沿南同蒲铁路布局。") == [("南同蒲铁路", "railway", [])]
+
+
+# -- shared heads ----------------------------------------------------------------------------------
+def test_dash_list_of_abbreviations_shares_one_head():
     assert _found("推进霍永—霍黎高速公路建设。") == [
         ("霍永高速公路", "expressway", ["霍州市", "永和县"]),
         ("霍黎高速公路", "expressway", ["霍州市", "黎城县"]),
     ]
 
 
-@pytest.mark.parametrize(
-    ("written", "code"),
-    [
-        ("108国道", "G108"),
-        ("国道108", "G108"),
-        ("国道G108", "G108"),
-        ("省道101线", "S101"),
-        ("县道474", "X474"),
-    ],
-)
-def test_code_normalisation(written, code):
-    assert normalise_code(written) == code
+def test_comma_list_shares_one_head():
+    text = "借助太长、汾邢高速交汇的区位优势。"
+    ms = corridor_mentions(_doc(text, YUSHE))
+    assert [(m.name, m.get("endpoints")) for m in ms] == [
+        ("太长高速", ["太原市", "长治市"]),
+        ("汾邢高速", ["汾阳市", "邢台市"]),
+    ]
+    # the first name spans from its own start to the end of the shared head
+    assert [(m.char_start, m.char_end) for m in ms] == [(2, 9), (5, 9)]
 
 
+def test_two_airports_share_one_head():
+    assert _names("加快右玉、应县通用机场前期工作。", SHUOZHOU) == ["右玉通用机场", "应县通用机场"]
+    assert _names("开展襄垣、沁县、平顺等通用机场前期研究。", CHANGZHI) == [
+        "襄垣通用机场",
+        "沁县通用机场",
+        "平顺通用机场",
+    ]
+
+
+def test_list_of_written_routes_shares_one_head():
+    assert _found("加快安泽-沁水、临汾-浮山-沁水高速公路建设。", QINSHUI) == [
+        ("安泽-沁水高速公路", "expressway", ["安泽县", "沁水县"]),
+        ("临汾-浮山-沁水高速公路", "expressway", ["临汾市", "浮山县", "沁水县"]),
+    ]
+
+
+def test_a_list_only_joins_names_of_the_same_shape():
+    # 甲乙景区 is a scenic area, not a second byway
+    assert _names("以甲乙景区、太行一号国家风景道为纽带。") == ["太行一号国家风景道"]
+
+
+# -- written endpoints -----------------------------------------------------------------------------
 def test_written_endpoints_and_source_offsets():
     text = "推动甲乙丙,侯马至霍州轻轨前期工作。"
     doc = _doc(text, offset=100)
@@ -54,3 +127,167 @@ def test_written_endpoints_and_source_offsets():
     assert m.get("endpoint_codes") == ["141081", "141082"]
     assert (m.char_start, m.char_end) == (100 + text.index("侯马"), 100 + text.index("轻轨") + 2)
     assert (m.sentence_start, m.sentence_end) == (100, 100 + len(text))
+
+
+def test_verbs_before_the_first_end_are_cut_and_villages_are_named_in_full():
+    assert _found("延伸南堡村到悬泉山旅游道路。") == [
+        ("南堡村到悬泉山旅游道路", "other", ["南堡村", "悬泉山村"])
+    ]
+    assert _found("实施七里峪至尉侯公路景观项目。") == [
+        ("七里峪至尉侯公路", "county_road", ["七里峪村", "尉侯村"])
+    ]
+
+
+def test_a_length_between_name_and_head_is_left_out_of_the_name():
+    (m,) = corridor_mentions(_doc("改造油盆峪至七里峪12公里道路。"))
+    assert m.name == "油盆峪至七里峪道路"
+    assert (m.char_start, m.char_end) == (2, 15)
+
+
+def test_link_road_takes_the_ends_of_the_section_after_it():
+    assert _found("规划太行一号旅游公路连接线七里峪至古县北平段。") == [
+        ("太行一号旅游公路连接线", "other", ["七里峪村", "古县北平镇"])
+    ]
+
+
+def test_words_before_a_known_place_are_cut_from_the_first_end():
+    assert _found("加快西延长治—临汾高速铁路前期工作。", CHANGZHI) == [
+        ("长治—临汾高速铁路", "high_speed_rail", ["长治市", "临汾市"])
+    ]
+
+
+# -- codes -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("108国道", "G108"),
+        ("国道108", "G108"),
+        ("国道G108", "G108"),
+        ("国道108线", "G108"),
+        ("省道101线", "S101"),
+        ("县道474", "X474"),
+        ("Ｇ２０８", "G208"),
+        ("没有编号", None),
+    ],
+)
+def test_code_normalisation(written, code):
+    assert normalise_code(written) == code
+
+
+def test_codes_in_text_with_kinds():
+    text = "推进108国道和省道S226改线,G5京昆高速扩容。"
+    ms = corridor_mentions(_doc(text))
+    assert [(m.name, m.kind, m.get("code")) for m in ms] == [
+        ("108国道", "national_road", "G108"),
+        ("省道S226", "provincial_road", "S226"),
+        ("G5京昆高速", "expressway", "G5"),
+    ]
+    assert ms[2].get("endpoints") == ["北京市", "昆明市"]
+
+
+def test_a_list_of_numbers_shares_the_road_class():
+    assert [
+        (m.name, m.get("code")) for m in corridor_mentions(_doc("国道207、208、309线改造完工。", CHANGZHI))
+    ] == [
+        ("国道207", "G207"),
+        ("国道208", "G208"),
+        ("国道309", "G309"),
+    ]
+
+
+def test_a_code_is_not_part_of_5g_or_a_relocation():
+    assert _names("建设5G基站。") == []
+    assert _names("推进国道G108霍州段过境改线工程。") == ["国道G108"]
+
+
+# -- named roads, airports, trains -----------------------------------------------------------------
+def test_named_tourism_road_airport_and_freight_train():
+    assert _found("建设“太行一号”旅游公路和霍州市通用机场,开行中欧(亚)班列。") == [
+        ("太行一号旅游公路", "other", []),
+        ("霍州市通用机场", "airport", []),
+        ("中欧(亚)班列", "logistics", []),
+    ]
+
+
+def test_tourism_roads_named_after_places():
+    assert _names("“四射”:油盆峪旅游公路、七里峪旅游公路、悬泉山旅游公路。") == [
+        "油盆峪旅游公路",
+        "七里峪旅游公路",
+        "悬泉山旅游公路",
+    ]
+
+
+def test_line_named_by_two_nearby_initials():
+    assert _found("上霍线拓宽改造。") == [("上霍线", "other", ["上党区", "霍州市"])]
+
+
+# -- what is not a corridor ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "改造解放路和迎宾大道,新建汾河大桥。",  # urban streets and a bridge
+        "建设110千伏霍白线。",  # a power line
+        "布局商贸物流园区,建设铁路物流集运中心。",  # logistics parks
+        "新建旅游公路20公里,完善农村公路和县乡道路。",  # generic roads
+        "坚持高质量高速度发展,守住生态保护红线和安全底线。",  # not transport at all
+        "开展高铁高速沿线环境整治,建设高速公路服务区。",  # generic mentions
+        "打通霍东大道至高铁站主干道,建设霍州高铁站。",  # stations, streets
+        "加快直升机场建设。",  # no proper name
+    ],
+)
+def test_streets_bridges_power_lines_and_generic_mentions_are_rejected(text):
+    assert _names(text) == []
+
+
+# -- attributes ------------------------------------------------------------------------------------
+def test_status_comes_from_the_verbs_and_existing_corridors_are_built():
+    ms = corridor_mentions(_doc("依托大运高速,加快黎霍高速建设,规划侯马至霍州轻轨。"))
+    assert [(m.name, m.get("status")) for m in ms] == [
+        ("大运高速", "built"),
+        ("黎霍高速", "under_construction"),
+        ("侯马至霍州轻轨", "planned"),
+    ]
+
+
+def test_mentions_carry_the_contract_attributes():
+    (m,) = corridor_mentions(_doc("加快黎霍高速建设。"))
+    assert m.theme == "corridors"
+    assert m.doc_id == "t"
+    assert set(m.attrs) >= {"code", "endpoints", "endpoint_codes", "status"}
+
+
+# -- the sample plans ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_mentions(sample_documents):
+    return {d.doc_id: (d, corridor_mentions(d)) for d in sample_documents}
+
+
+def test_sample_spans_point_at_their_names(sample_mentions):
+    total = 0
+    for doc, ms in sample_mentions.values():
+        text = fold(doc.text)
+        for m in ms:
+            a, b = m.char_start - doc.char_start, m.char_end - doc.char_start
+            assert doc.char_start <= m.sentence_start <= m.char_start < m.char_end <= m.sentence_end
+            assert m.kind in CORRIDOR_KINDS
+            assert text[b - 1] == m.name[-1]
+            assert text[a] == m.name[0] or m.get("code")  # 国道207、208: 208 is 国道208
+            assert len(m.get("endpoints")) == len(m.get("endpoint_codes"))
+            total += 1
+    assert total > 100
+
+
+def test_sample_huozhou_outline(sample_mentions):
+    _, ms = next(v for k, v in sample_mentions.items() if k.startswith("000"))
+    by_name = {m.name: m for m in ms}
+    assert by_name["黎霍高速"].get("endpoints") == ["黎城县", "霍州市"]
+    assert by_name["侯马至霍州轻轨"].get("endpoints") == ["侯马市", "霍州市"]
+    assert by_name["国道G108"].get("code") == "G108"
+    assert {"霍永高速公路", "霍黎高速公路", "霍州市通用机场", "中欧(亚)班列", "七里峪云轨道"} <= set(by_name)
+
+
+def test_sample_extraction_is_fast(sample_documents, sample_mentions):
+    start = time.perf_counter()
+    for doc in sample_documents:
+        corridor_mentions(doc)
+    assert time.perf_counter() - start < 1.0

@@ -281,7 +281,21 @@ def resolve_place(name: str, region: AdminUnit | None) -> Endpoint:
         inner = local_place_names(head.adcode).get(rest)
         if inner is not None:
             return Endpoint(head.name + inner, None, head.tier)
+    if region is not None and region.level == "county":  # 鲁北 → 鲁北镇, a town of the prefecture
+        town = _towns_named(region.prefecture_code).get(name)
+        if town is not None:
+            return Endpoint(town, None, 4)
     return Endpoint(name, None, 99)
+
+
+@lru_cache(maxsize=64)
+def _towns_named(prefecture_code: str) -> dict[str, str]:
+    """Town names and short names of a prefecture → the full name (names unique in it only)."""
+    seen: dict[str, set[str]] = {}
+    for key, (full, level) in _local_places(prefecture_code).items():
+        if level == "town":
+            seen.setdefault(key, set()).add(full)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
 def is_known_place(name: str, region: AdminUnit | None) -> bool:

@@ -152,7 +152,7 @@ _STOPWORDS = sorted(
 还有 同时 聚焦 坚守 守住 严守 昂起 舞起 打响 助推 参与 立足 整合 结合 作为 成为 纳入 列入 位于 地处 途经 穿越 覆盖 拥有
 具有 提高 增强 扩大 改善 治理 申报 创建 培育 开发 投资 总投资 配套 实现 强力 高标准 高质量 高水平 进一步 不断 持续
 以 对 和 与 及 的 是 在 为 等 了 将 把 由 从 向 往 并 或 且 共 约 即 含 如 有 于 之 其 该 各 使 让 着
-至于 关于 对于 项目 工程 及其
+至于 关于 对于 项目 工程 及其 开行 开通 常态化
 """)
     ),
     key=len,
@@ -211,6 +211,8 @@ class _Item:
     kind: str
     code: str | None = None
     endpoints: list[Endpoint] = field(default_factory=list)
+    shape: str = "code"
+    abbr: str = ""  # the initials of an abbreviated long-distance route (黎霍)
 
 
 @dataclass(frozen=True)
@@ -244,34 +246,84 @@ def corridor_mentions(doc: Document) -> list[Mention]:
         (右玉、应县通用机场 → 右玉通用机场) spans from its own first character to the end of the
         shared head, so ``name`` is then not a literal slice of the text.
     """
-    text = fold(doc.text)
+    text = _folded(doc.text)
     region = doc.region
     status_at = _status_function()
+    found = [
+        (item, sa, sb)
+        for sa, sb in _candidate_sentences(text)
+        for item in _sentence_items(text, sa, sb, region)
+    ]
+    _apply_written_ends([item for item, _, _ in found], region)
     out: list[Mention] = []
-    for sa, sb in sentences(text):
-        for item in _sentence_items(text, sa, sb, region):
-            status = status_at(doc, item.start, item.end) if status_at is not None else None
-            out.append(
-                Mention(
-                    doc_id=doc.doc_id,
-                    theme="corridors",
-                    kind=item.kind,
-                    name=item.name,
-                    char_start=doc.char_start + item.start,
-                    char_end=doc.char_start + item.end,
-                    sentence_start=doc.char_start + sa,
-                    sentence_end=doc.char_start + sb,
-                    attrs={
-                        "kind": item.kind,
-                        "code": item.code,
-                        "endpoints": [e.name for e in item.endpoints],
-                        "endpoint_codes": [e.adcode for e in item.endpoints],
-                        "status": status,
-                    },
-                )
+    for item, sa, sb in found:
+        status = status_at(doc, item.start, item.end) if status_at is not None else None
+        if status == "existing":
+            status = "built"  # a corridor that is there has been built
+        out.append(
+            Mention(
+                doc_id=doc.doc_id,
+                theme="corridors",
+                kind=item.kind,
+                name=item.name,
+                char_start=doc.char_start + item.start,
+                char_end=doc.char_start + item.end,
+                sentence_start=doc.char_start + sa,
+                sentence_end=doc.char_start + sb,
+                attrs={
+                    "kind": item.kind,
+                    "code": item.code,
+                    "endpoints": [e.name for e in item.endpoints],
+                    "endpoint_codes": [e.adcode for e in item.endpoints],
+                    "status": status,
+                },
             )
+        )
     out.sort(key=lambda m: (m.char_start, m.char_end, m.name))
     return out
+
+
+def _folded(text: str) -> str:
+    try:  # shared with the other extractors: the same document is folded once
+        from atlas.extract._common import folded_text
+    except ImportError:  # pragma: no cover - the shared core is part of the package
+        return fold(text)
+    return folded_text(text)
+
+
+def _candidate_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences holding a head or a route code (most sentences hold neither)."""
+    hits = sorted({m.start() for m in _HEAD_RE.finditer(text)} | {m.start() for m in _CODE_RE.finditer(text)})
+    out = []
+    k = 0
+    for sa, sb in sentences(text):
+        while k < len(hits) and hits[k] < sa:
+            k += 1
+        if k < len(hits) and hits[k] < sb:
+            out.append((sa, sb))
+    return out
+
+
+def _apply_written_ends(items: list[_Item], region: AdminUnit | None) -> None:
+    """Prefer places the document writes out in full for the initials of its abbreviations.
+
+    A document that writes 鲁北-霍林郭勒高速公路 means 鲁北 by the 鲁 of 鲁霍高速; only the ends of
+    long-distance routes written out (A-B, A至B) count, and the region itself stays first.
+    """
+    written: dict[str, Endpoint] = {}
+    for item in items:
+        if item.shape == "endpoints" and item.kind in _STRONG_KINDS:
+            for e in item.endpoints:
+                if region is None or e.adcode != region.adcode:
+                    written.setdefault(e.name[0], e)
+    if not written:
+        return
+    for item in items:
+        if item.abbr:
+            item.endpoints = [
+                written.get(ch, e) if e.tier > 0 and written.get(ch, e).name != e.name else e
+                for ch, e in zip(item.abbr, item.endpoints, strict=True)
+            ]
 
 
 def normalise_code(text: str) -> str | None:
@@ -439,7 +491,11 @@ def _items_before(
     if gap - run_start < 2:
         return []
     head = text[hs:he]
-    for cut in _cuts(text, run_start, gap, _protected(region.adcode if region else None)):
+    cuts = _cuts(text, run_start, gap, _protected(region.adcode if region else None))
+    if rule in ("route", "line") and gap - cuts[-1] > 3 and not _CONNECTOR_RE.search(text, cuts[-1], gap):
+        # 紧邻京昆高速: an unknown verb before an abbreviation; its initials must all resolve
+        cuts += [gap - 3, gap - 2]
+    for cut in cuts:
         parsed = _parse_body(text[cut:gap], rule, kind, region)
         if not parsed:
             continue
@@ -455,7 +511,8 @@ def _item(start: int, he: int, p: _Parse, head: str, region: AdminUnit | None, r
     local = rule in ("road", "line", "tour") and p.shape == "abbr" and region is not None
     if local and any(e.adcode and _too_far(e.adcode, region.adcode) for e in endpoints):  # type: ignore[union-attr]
         endpoints = []  # a local road does not join places hundreds of km apart
-    return _Item(start, he, p.text + head, p.kind, p.code, endpoints)
+    abbr = p.text if p.shape == "abbr" and rule == "route" and len(endpoints) == len(p.text) else ""
+    return _Item(start, he, p.text + head, p.kind, p.code, endpoints, p.shape, abbr)
 
 
 def _too_far(a: str, b: str) -> bool:
@@ -537,8 +594,8 @@ def _parse_name(body: str, rule: str, kind: str, region: AdminUnit | None) -> li
         return None if abbr is None else [_Parse(0, body, kind, None, abbr, "abbr")]
     if rule == "spur":
         return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 12 else None
-    if rule == "owner":
-        return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 8 else None
+    if rule == "owner":  # 中欧班列, 中欧(亚)班列
+        return [_Parse(0, body, kind, None, (), "owner")] if len(re.sub(r"\(.*?\)", "", body)) <= 4 else None
     place = _looks_like_place(body, region)
     if rule == "place":
         return [_Parse(0, body, kind, None, (), "place")] if place else None
