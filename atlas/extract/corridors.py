@@ -378,7 +378,7 @@ def _code_items(text: str, sa: int, sb: int, covered: list[tuple[int, int]]) -> 
         while (lm := _LIST_CODE_RE.match(text, pos, sb)) is not None:
             listed = code[0] + lm.group("n")
             out.append(
-                _Item(lm.start("n"), lm.end(), m.group("w1") + lm.group("n"), _code_kind(listed), listed)
+                _Item(lm.start("n"), lm.end("n"), m.group("w1") + lm.group("n"), _code_kind(listed), listed)
             )
             pos = lm.end()
     return out
