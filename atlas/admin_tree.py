@@ -111,6 +111,9 @@ class AdminTree:
         self._blocks: list[_Block] = []
         self._heads: dict[str, list[Place]] = {}  # province/prefecture/county names and short names
         self._parsed: dict[int, tuple[Place, ...]] = {}
+        self._block_index: dict[int, dict[str, list[Place]]] = {}  # name and alias → places
+        self._under: dict[str, list[int]] = {}
+        self._names: dict[str, dict[str, list[Place]]] = {}
         province = prefecture = ""
         pending: tuple[str, str, str, int] | None = None  # county awaiting its end offset
         for m in _HEAD.finditer(b"\n" + data):  # offsets in data: m.start() is the line start
@@ -175,9 +178,25 @@ class AdminTree:
         self._parsed[i] = places
         return places
 
+    def _index_of_block(self, i: int) -> dict[str, list[Place]]:
+        index = self._block_index.get(i)
+        if index is None:
+            index = {}
+            for place in self._places_of_block(i):
+                index.setdefault(place.name, []).append(place)
+                short = place.short_name
+                if short != place.name:
+                    index.setdefault(short, []).append(place)
+            self._block_index[i] = index
+        return index
+
     def _blocks_under(self, prefix: str) -> list[int]:
         prefix = _check_prefix(prefix)
-        return [i for i, b in enumerate(self._blocks) if b.code.startswith(prefix)]
+        blocks = self._under.get(prefix)
+        if blocks is None:
+            blocks = [i for i, b in enumerate(self._blocks) if b.code.startswith(prefix)]
+            self._under[prefix] = blocks
+        return blocks
 
     # -- lookups ----------------------------------------------------------------------------
     @property
@@ -226,14 +245,20 @@ class AdminTree:
         With ``aliases`` the short names (李曹镇 → 李曹, 七里峪村 → 七里峪) are keys too. Meant
         for building the extractors' matchers once per document region.
         """
-        out: dict[str, list[Place]] = {}
-        for place in self.places_under(adcode_prefix):
-            out.setdefault(place.name, []).append(place)
-            if aliases:
-                short = place.short_name
-                if short != place.name:
-                    out.setdefault(short, []).append(place)
-        return out
+        if not aliases:
+            out: dict[str, list[Place]] = {}
+            for place in self.places_under(adcode_prefix):
+                out.setdefault(place.name, []).append(place)
+            return out
+        prefix = _check_prefix(adcode_prefix)
+        merged = self._names.get(prefix)
+        if merged is None:
+            merged = {}
+            for i in self._blocks_under(prefix):
+                for key, places in self._index_of_block(i).items():
+                    merged.setdefault(key, []).extend(places)
+            self._names[prefix] = merged
+        return {key: list(places) for key, places in merged.items()}
 
     def places_named(self, name: str, *, within: str | None = None) -> list[Place]:
         """Every place whose name or short name is ``name``, at any level.
@@ -252,7 +277,7 @@ class AdminTree:
         else:
             blocks = self._blocks_with(name)
         for i in blocks:
-            out.extend(p for p in self._places_of_block(i) if p.name == name or p.short_name == name)
+            out.extend(self._index_of_block(i).get(name, ()))
         return out
 
     def _blocks_with(self, name: str) -> list[int]:
