@@ -1,0 +1,593 @@
+"""Place each mention on the map with an honest precision tier: candidates first, choosing second.
+
+:func:`features_from_mentions` turns the mentions of one document into one :class:`Feature` each
+(never dropped). The gazetteer (:mod:`atlas.gazetteer`) proposes candidates; this module chooses:
+
+- **scope** — a place name is looked up inside the document's region first. Outside it (the
+  prefecture, then the province) only evidence that cannot be confused is accepted: a full town
+  name (北平镇, not the bare 北平), a curated feature, or an administrative unit. A name found in many
+  counties (历山, 龙泉, 新城) therefore resolves inside the region or stays at county precision;
+- **ambiguity** — several candidates in different towns of one county give that county
+  (precision ``county``); a town and villages inside it collapse to the town;
+- **themes** — parks (``attrs["place"]``) and ecological zones (``attrs["places"]``) named after a
+  village or town are placed there (七里峪 → 七里峪村, 李曹镇); rivers, mountains and other large
+  natural features only match a place by its full written name (汾河 is not 汾河村);
+  corridors become ``schematic`` lines through their resolved endpoints; structure components are
+  placed at the towns they name; red-line statements take the region's polygon;
+- **fallback** — unresolved mentions get the label point of their county (a county document, or
+  a county named in a prefecture document's sentence) with precision ``county``, else the region's
+  label point with precision ``region``.
+
+>>> feats = features_from_mentions(doc, mentions)  # doctest: +SKIP
+>>> [(f.mention.name, f.precision, f.placed_at) for f in feats][:1]  # doctest: +SKIP
+[('七里峪景区', 'town', '七里峪村')]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import shapely
+
+from atlas._errors import InputError
+from atlas.admin_tree import place_short_name
+from atlas.boundaries import Boundaries
+from atlas.gazetteer import SOURCE_BOUNDARIES, Candidate, Gazetteer, load_gazetteer
+from atlas.models import AdminUnit, Document, Feature, Mention
+from atlas.text import fold
+
+log = logging.getLogger("atlas")
+
+#: Eco-zone kinds that are large natural features: matched to a town/village only by full name.
+NATURAL_KINDS: frozenset[str] = frozenset({"river", "mountain", "watershed", "eco_corridor", "eco_barrier"})
+_PLACE_KINDS = ("town", "village")
+_PRECISION_ORDER = {"exact": 0, "town": 1, "schematic": 2, "county": 3, "region": 4}
+_ADMIN_NAME = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:自治县|自治旗|县|市|区|旗)")
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where one place name resolved: a candidate with a point, or only its county."""
+
+    candidate: Candidate | None
+    county_code: str | None  # known county even without a point
+
+
+@dataclass
+class _Context:
+    doc: Document
+    gaz: Gazetteer
+    region: AdminUnit | None
+    scopes: list[str] = field(default_factory=list)  # region, prefecture, province prefixes
+
+    @property
+    def b(self) -> Boundaries:
+        return self.gaz.boundaries
+
+
+# ---------------------------------------------------------------------------------------------
+# choosing among candidates
+# ---------------------------------------------------------------------------------------------
+def _prefix(code: str) -> str:
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def _scopes(region: AdminUnit | None) -> list[str]:
+    if region is None:
+        return []
+    out = [_prefix(region.adcode)]
+    for code in (region.prefecture_code, region.province_code):
+        p = _prefix(code)
+        if p not in out and out[0].startswith(p):
+            out.append(p)
+    return out
+
+
+def _choose(cands: Sequence[Candidate]) -> _Placement | None:
+    """One placement from candidates of one scope, or None when they disagree across counties."""
+    if not cands:
+        return None
+    if len(cands) == 1:
+        return _Placement(cands[0], cands[0].county_code)
+    admin = [c for c in cands if c.kind in ("province", "prefecture", "county")]
+    curated = [c for c in cands if not c.is_admin]
+    places = [c for c in cands if c.kind in _PLACE_KINDS]
+    if len(curated) == 1:
+        return _Placement(curated[0], curated[0].county_code)
+    if len(admin) == 1:
+        return _Placement(admin[0], admin[0].county_code)
+    if admin or curated:
+        return None
+    towns = {(c.county_code, c.town) for c in places}
+    if len(towns) == 1:  # a town and villages inside it, or same-named villages of one town
+        town = [c for c in places if c.kind == "town"]
+        if town:
+            return _Placement(town[0], town[0].county_code)
+        best = min(places, key=lambda c: _PRECISION_ORDER.get(c.precision, 9))
+        return _Placement(best, best.county_code)
+    counties = {c.county_code for c in places}
+    if len(counties) == 1:  # several places of one county: only the county is known
+        return _Placement(None, next(iter(counties)))
+    return None
+
+
+def _outside_ok(c: Candidate) -> bool:
+    """Evidence strong enough outside the document's region: a full town or administrative name
+    as written (北平镇, 沁源县 — not 北平, 石楼), or a curated feature."""
+    if c.kind == "village":
+        return False
+    if c.kind == "town":  # a real town name (北平镇), not a generic unit such as 开发区 or 城区
+        return c.tier == "exact" and not _generic_town(c)
+    if c.kind in ("province", "prefecture", "county"):
+        return c.tier == "exact"
+    return True
+
+
+def _generic_town(c: Candidate) -> bool:
+    """A town-level unit without a town suffix (开发区, 城区, 工业园区): not evidence of a place."""
+    return c.kind == "town" and place_short_name(c.name, "town") == c.name
+
+
+#: Last characters of water bodies: a name ending so is matched to a village/town only by its
+#: full written name (汾河 is not 汾河村, the lake 盐池 is not 盐池村).
+WATER_ENDINGS = frozenset("河江川渠溪湖池海泉水湾潭淀泊")
+
+
+def _looks_like_water(name: str) -> bool:
+    return bool(name) and name[-1] in WATER_ENDINGS
+
+
+def _resolve(ctx: _Context, name: str, *, natural: bool = False, endpoint: bool = False) -> _Placement | None:
+    """Resolve one place name in the document's scopes (region → prefecture → province)."""
+    name = fold(name or "").strip()
+    if len(name) < 2 or ctx.region is None:
+        return None
+    gaz = ctx.gaz
+    for i, scope in enumerate(ctx.scopes):
+        cands = gaz.search(name, within=scope, fuzzy=(i == 0 and not natural))
+        if natural or _looks_like_water(name):  # 汾河 is not 汾河村: places only by full name
+            cands = [c for c in cands if not (c.kind in _PLACE_KINDS and c.tier != "exact")]
+        if i > 0:
+            if endpoint:  # a corridor endpoint: a real town by its short name too (蒲州 → 蒲州镇)
+                cands = [c for c in cands if c.kind != "village" and not _generic_town(c)]
+            else:
+                cands = [c for c in cands if _outside_ok(c)]
+        if cands:
+            return _choose(cands)
+    if endpoint:  # a corridor endpoint may be far away: administrative units anywhere
+        units = gaz.boundaries.find(name, within=ctx.region.adcode)
+        if units:
+            top = units[0]
+            rivals = [
+                u
+                for u in units[1:]
+                if _shared(u.adcode, ctx.region.adcode) == _shared(top.adcode, ctx.region.adcode)
+            ]
+            if not rivals:
+                cands = gaz.search(top.name, kinds=(top.level,))
+                cands = [c for c in cands if c.county_code == top.adcode]
+                if cands:
+                    return _Placement(cands[0], top.adcode)
+    # 古县北平镇: an administrative name followed by a place inside it
+    m = _ADMIN_NAME.match(name)
+    if m and len(name) - m.end() >= 2:
+        units = gaz.boundaries.find(m.group(0), within=ctx.region.adcode)
+        if units:
+            cands = gaz.search(name[m.end() :], within=units[0].adcode, fuzzy=False)
+            return _choose(cands)
+    return None
+
+
+def _shared(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+# geometry helpers
+# ---------------------------------------------------------------------------------------------
+def _county_unit(ctx: _Context, code: str) -> AdminUnit | None:
+    try:
+        return ctx.b.get(code)
+    except (InputError, KeyError):  # an unknown code simply has no unit
+        return None
+
+
+def _feature(
+    m: Mention,
+    geometry: Any,
+    precision: str,
+    code: str,
+    ctx: _Context,
+    placed_at: str | None,
+    source: str | None,
+) -> Feature:
+    unit = _county_unit(ctx, code)
+    return Feature(
+        mention=m,
+        geometry=geometry,
+        precision=precision,
+        county_code=code,
+        county_name=unit.name if unit else "",
+        placed_at=placed_at,
+        place_source=source,
+    )
+
+
+def _from_placement(m: Mention, p: _Placement, ctx: _Context) -> Feature | None:
+    """A feature at a resolved placement (a point, or the label point of its known county)."""
+    c = p.candidate
+    if c is not None and c.geometry is not None:
+        code = _placement_code(ctx, c)
+        return _feature(m, c.geometry, c.precision, code, ctx, c.name, c.source)
+    code = p.county_code or (c.county_code if c else None)
+    if not code:
+        return None
+    unit = _county_unit(ctx, code)
+    if unit is None:
+        return None
+    precision = "county" if unit.level == "county" else "region"
+    placed = c.name if c is not None else unit.name
+    return _feature(m, ctx.b.label_point(code), precision, code, ctx, placed, SOURCE_BOUNDARIES)
+
+
+def _placement_code(ctx: _Context, c: Candidate) -> str:
+    """County code of a candidate with coordinates (curated points: the county containing them)."""
+    if c.is_admin or c.geometry is None or c.geometry.geom_type != "Point":
+        return c.county_code
+    unit = ctx.b.county_at(c.geometry.x, c.geometry.y)
+    return unit.adcode if unit is not None else c.county_code
+
+
+def _combine(m: Mention, found: list[Candidate], ctx: _Context) -> Feature:
+    """One feature at several resolved places (Point for one, MultiPoint for several)."""
+    seen: dict[tuple[float, float], Candidate] = {}
+    lines = []
+    for c in found:
+        if c.geometry.geom_type == "Point":
+            seen.setdefault((round(c.geometry.x, 7), round(c.geometry.y, 7)), c)
+        else:
+            lines.append(c)
+    if lines and not seen and len(lines) == 1:
+        c = lines[0]
+        return _feature(m, c.geometry, c.precision, _placement_code(ctx, c), ctx, c.name, c.source)
+    used = list(seen.values()) or found[:1]
+    first = used[0]
+    geom = first.geometry if len(used) == 1 else shapely.MultiPoint([c.geometry for c in used])
+    precision = max((c.precision for c in used), key=lambda p: _PRECISION_ORDER.get(p, 9))
+    sources = "; ".join(dict.fromkeys(c.source for c in used))
+    placed = "、".join(dict.fromkeys(c.name for c in used))
+    return _feature(m, geom, precision, _placement_code(ctx, first), ctx, placed, sources)
+
+
+# ---------------------------------------------------------------------------------------------
+# fallback: county or region label point
+# ---------------------------------------------------------------------------------------------
+_CACHE: dict[tuple[str, int, str], tuple[object, Any]] = {}
+
+
+def _cached(kind: str, owner: object, prefix: str, build: Any) -> Any:
+    """Per-(object, prefix) cache of derived lookups; keeps the owner alive so its id stays unique."""
+    key = (kind, id(owner), prefix)
+    hit = _CACHE.get(key)
+    if hit is None or hit[0] is not owner:
+        hit = (owner, build())
+        _CACHE[key] = hit
+    return hit[1]
+
+
+def _county_names_under(prefix: str, b: Boundaries) -> tuple[tuple[str, str], ...]:
+    """(name as written, adcode) of the counties under a prefecture, longest first: full names and
+    short names of at least two characters that differ from the full name."""
+    out: list[tuple[str, str]] = []
+    for unit in b.units.values():
+        if unit.level != "county" or not unit.adcode.startswith(prefix):
+            continue
+        if len(unit.name) >= 3:
+            out.append((unit.name, unit.adcode))
+        if unit.short_name != unit.name and len(unit.short_name) >= 2:
+            out.append((unit.short_name, unit.adcode))
+    out.sort(key=lambda x: -len(x[0]))
+    return tuple(out)
+
+
+def _counties_named(ctx: _Context, text: str) -> list[str]:
+    """Adcodes of the region's counties named in a text, in order of first mention."""
+    if ctx.region is None or ctx.region.level == "county":
+        return []
+    hits: list[tuple[int, str]] = []
+    prefix = _prefix(ctx.region.adcode)
+    names = _cached("counties", ctx.b, prefix, lambda: _county_names_under(prefix, ctx.b))
+    for written, code in names:
+        pos = text.find(written)
+        if pos >= 0 and all(code != c for _, c in hits):
+            hits.append((pos, code))
+    return [c for _, c in sorted(hits)]
+
+
+def _fallback(m: Mention, ctx: _Context) -> Feature:
+    region = ctx.region
+    if region is None:
+        log.warning("document %s has no region: %r is kept without a geometry", ctx.doc.doc_id, m.name)
+        return Feature(m, None, "region", "", "", None, None)
+    if region.level == "county":
+        return _feature(
+            m, ctx.b.label_point(region.adcode), "county", region.adcode, ctx, region.name, SOURCE_BOUNDARIES
+        )
+    named = _counties_named(ctx, fold(m.name))
+    if not named:
+        sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
+        named = _counties_named(ctx, sentence)
+    if len(named) == 1:
+        code = named[0]
+        unit = ctx.b.get(code)
+        return _feature(m, ctx.b.label_point(code), "county", code, ctx, unit.name, SOURCE_BOUNDARIES)
+    return _feature(
+        m, ctx.b.label_point(region.adcode), "region", region.adcode, ctx, region.name, SOURCE_BOUNDARIES
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# themes
+# ---------------------------------------------------------------------------------------------
+def _place_feature(
+    m: Mention, ctx: _Context, names: Sequence[str], *, natural: bool = False
+) -> Feature | None:
+    found: list[Candidate] = []
+    county_only: list[str] = []
+    for name in names:
+        p = _resolve(ctx, name, natural=natural)
+        if p is None:
+            continue
+        if (
+            p.candidate is not None
+            and p.candidate.geometry is not None
+            and p.candidate.kind
+            not in (
+                "province",
+                "prefecture",
+                "county",
+            )
+        ):
+            found.append(p.candidate)
+        elif p.county_code:
+            county_only.append(p.county_code)
+    if found:
+        return _combine(m, found, ctx)
+    if county_only:
+        return _from_placement(m, _Placement(None, county_only[0]), ctx)
+    return None
+
+
+def _park(m: Mention, ctx: _Context) -> Feature | None:
+    names = [n for n in (m.get("place"), m.name) if n]
+    fallback = None
+    for name in dict.fromkeys(names):
+        f = _place_feature(m, ctx, [name])
+        if f is not None and f.precision not in ("county", "region"):
+            return f
+        fallback = fallback or f
+    for name in dict.fromkeys(names):
+        f = _leading_place(m, ctx, name)
+        if f is not None:
+            return f
+    return fallback
+
+
+def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
+    """A feature at the place a name starts with (湘峪古堡 → 湘峪村, 陶寺遗址 → 陶寺乡).
+
+    A prefix is weaker evidence than a whole name, so the place must be distinctive: found in
+    the region, in at most two counties of the province, and not a water name (汾河川 ≠ 汾河村).
+    """
+    if ctx.region is None:
+        return None
+    text = fold(name)
+    for core in (text, *_strip_region_name(ctx, text)):
+        keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=True)
+        for key in keys.get(core[:1], ()):
+            if len(key) >= len(core) or not core.startswith(key) or _looks_like_water(key):
+                continue
+            province = ctx.scopes[-1]
+            counties = {p.county_code for p in ctx.gaz.tree.places_named(key, within=province)}
+            if len(counties) > 2:
+                continue
+            p = _choose(ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False))
+            if p is not None and p.candidate is not None and p.candidate.geometry is not None:
+                return _combine(m, [p.candidate], ctx)
+    return None
+
+
+def _strip_region_name(ctx: _Context, text: str) -> list[str]:
+    """The text without a leading name of the document's region (霍州河湾 → 河湾)."""
+    region = ctx.region
+    if region is None:
+        return []
+    for written in (region.name, region.short_name):
+        if written and len(text) - len(written) >= 2 and text.startswith(written):
+            return [text[len(written) :]]
+    return []
+
+
+def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
+    # a lake named 盐池 is not the village 盐池村; a reservoir is named after its village (七里峪水库)
+    natural = m.kind in NATURAL_KINDS or (m.kind == "lake_reservoir" and not m.name.endswith("水库"))
+    places = [p for p in (m.get("places") or []) if p]
+    f = _place_feature(m, ctx, places, natural=natural) if places else None
+    if f is None:
+        f = _place_feature(m, ctx, [m.name], natural=natural)
+    if f is None and not natural:
+        f = _towns_named(m, ctx)
+    return f
+
+
+def _structure(m: Mention, ctx: _Context) -> Feature | None:
+    f = _place_feature(m, ctx, [m.name])
+    if f is None or f.precision in ("county", "region"):
+        f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
+    return f
+
+
+def _towns_named(m: Mention, ctx: _Context) -> Feature | None:
+    """A feature at the towns (full names or short names) and villages (full names) that a
+    name contains, inside the document's region."""
+    if ctx.region is None:
+        return None
+    name = fold(m.name)
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=False)
+    found: list[Candidate] = []
+    i = 0
+    while i < len(name):
+        for key in keys.get(name[i], ()):
+            if name.startswith(key, i):
+                p = _choose(ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False))
+                if p is not None and p.candidate is not None and p.candidate.geometry is not None:
+                    found.append(p.candidate)
+                    i += len(key) - 1
+                    break
+        i += 1
+    return _combine(m, found, ctx) if found else None
+
+
+def _build_place_keys(prefix: str, gaz: Gazetteer, aliases: bool) -> dict[str, tuple[str, ...]]:
+    """Town names and short names, village names (and with ``aliases`` their short names) of a
+    region, by first character, longest first."""
+    keys: set[str] = set()
+    for key, places in gaz.names_in(prefix).items():
+        for p in places:
+            town_key = p.level == "town" and len(key) >= 2
+            village_key = p.level == "village" and (key == p.name or aliases) and len(key) >= 2
+            if town_key or village_key:
+                keys.add(key)
+    by_first: dict[str, list[str]] = {}
+    for k in keys:
+        by_first.setdefault(k[0], []).append(k)
+    return {ch: tuple(sorted(v, key=lambda s: -len(s))) for ch, v in by_first.items()}
+
+
+def _region_place_keys(gaz: Gazetteer, prefix: str, *, aliases: bool) -> dict[str, tuple[str, ...]]:
+    kind = "places+aliases" if aliases else "places"
+    return _cached(kind, gaz, prefix, lambda: _build_place_keys(prefix, gaz, aliases))
+
+
+def _corridor(m: Mention, ctx: _Context) -> Feature | None:
+    names = list(m.get("endpoints") or [])
+    codes = list(m.get("endpoint_codes") or [])
+    points: list[tuple[shapely.Point, str, str, str]] = []  # point, name, source, county code
+    for i, name in enumerate(names):
+        code = codes[i] if i < len(codes) else None
+        pt = None
+        if code:
+            try:
+                unit = ctx.b.get(code)
+                pt = (ctx.b.label_point(unit.adcode), unit.name, SOURCE_BOUNDARIES, unit.adcode)
+            except (InputError, KeyError):  # an unknown code: resolve the name instead
+                pt = None
+        if pt is None and name:
+            p = _resolve(ctx, name, endpoint=True)
+            if p is not None:
+                c = p.candidate
+                if c is not None and c.geometry is not None and c.geometry.geom_type == "Point":
+                    pt = (c.geometry, c.name, c.source, _placement_code(ctx, c))
+                elif p.county_code and _county_unit(ctx, p.county_code) is not None:
+                    unit = ctx.b.get(p.county_code)
+                    pt = (ctx.b.label_point(unit.adcode), unit.name, SOURCE_BOUNDARIES, unit.adcode)
+        if pt is not None:
+            points.append(pt)
+    distinct = list(dict.fromkeys((round(p[0].x, 7), round(p[0].y, 7)) for p in points))
+    if len(distinct) >= 2:
+        coords = [(p[0].x, p[0].y) for p in points]
+        coords = [xy for j, xy in enumerate(coords) if j == 0 or xy != coords[j - 1]]
+        line = shapely.LineString(coords)
+        code = _corridor_county(ctx, points)
+        placed = " — ".join(p[1] for p in points)
+        sources = "; ".join(dict.fromkeys(p[2] for p in points))
+        return _feature(m, line, "schematic", code, ctx, placed, sources)
+    if points and len(points) == len(names) and len(names) >= 2:
+        # every endpoint resolved to one place (two villages of one town): the corridor is there
+        pt, name, source, code = points[0]
+        same = [p for p in points if p[1] == name]
+        precision = "town" if source != SOURCE_BOUNDARIES else "county"
+        if len(same) == len(points) or precision == "town":
+            return _feature(
+                m, pt, precision, code, ctx, "、".join(dict.fromkeys(p[1] for p in points)), source
+            )
+    return None
+
+
+def _corridor_county(ctx: _Context, points: list[tuple[shapely.Point, str, str, str]]) -> str:
+    """The county a schematic corridor is joined to: the document's county if an endpoint is in
+    it, else the first endpoint inside the region, else the first endpoint's county."""
+    region = ctx.region
+    if region is not None:
+        prefix = _prefix(region.adcode)
+        inside = [p[3] for p in points if p[3].startswith(prefix)]
+        if region.level == "county" or not inside:
+            return region.adcode  # the corridor as the region's document sees it
+        return inside[0]
+    return points[0][3]
+
+
+def _red_line(m: Mention, ctx: _Context) -> Feature | None:
+    region = ctx.region
+    if region is None:
+        return None
+    precision = "county" if region.level == "county" else "region"
+    return _feature(
+        m, ctx.b.geometry(region.adcode), precision, region.adcode, ctx, region.name, SOURCE_BOUNDARIES
+    )
+
+
+_THEMES = {
+    "parks": _park,
+    "eco_zones": _eco_zone,
+    "structure": _structure,
+    "corridors": _corridor,
+    "red_lines": _red_line,
+}
+
+
+def features_from_mentions(
+    doc: Document, mentions: Sequence[Mention], *, gazetteer: Gazetteer | None = None
+) -> list[Feature]:
+    """Place every mention of one document, each with an honest precision tier.
+
+    Parameters
+    ----------
+    doc
+        The document the mentions come from (its ``region`` sets the search scopes).
+    mentions
+        Mentions of ``doc`` (any theme).
+    gazetteer
+        Defaults to :func:`atlas.gazetteer.load_gazetteer`.
+
+    Returns
+    -------
+    list of Feature
+        One per mention, in the same order; WGS84 geometries. ``county_code``/``county_name`` say
+        where the feature is placed (a prefecture's code/name for region-level placement),
+        ``placed_at`` the gazetteer entry (or endpoints) used and ``place_source`` the credit of
+        its coordinates.
+    """
+    gaz = gazetteer or load_gazetteer()
+    ctx = _Context(doc=doc, gaz=gaz, region=doc.region, scopes=_scopes(doc.region))
+    out: list[Feature] = []
+    for m in mentions:
+        place = _THEMES.get(m.theme)
+        feature = place(m, ctx) if place is not None else None
+        if feature is None:
+            feature = _red_line(m, ctx) if m.theme == "red_lines" else None
+        out.append(feature if feature is not None else _fallback(m, ctx))
+    return out

@@ -1,0 +1,232 @@
+"""Tests of atlas.geocode: honest precision on hand-made mentions, traps, and the sample plans."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import shapely
+
+from atlas import settings
+from atlas.boundaries import load_boundaries
+from atlas.geocode import features_from_mentions
+from atlas.models import Document, Mention
+from atlas.text import sentences
+
+pytestmark = pytest.mark.skipif(
+    settings.places_path() is None,
+    reason="Vonng/adcode places CSV not found (set ATLAS_PLACES or provide ../shared/geodata)",
+)
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    from atlas.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def b():
+    return load_boundaries()
+
+
+def make_doc(text: str, region: str | None, doc_id: str = "t") -> Document:
+    unit = load_boundaries().get(region) if region else None
+    return Document(doc_id, "测试", "fyp_outline", 2021, unit, text, "t.txt", 0, len(text))
+
+
+def mention(doc: Document, theme: str, kind: str, name: str, **attrs) -> Mention:
+    start = doc.text.index(name)
+    s0, s1 = next((a, b) for a, b in sentences(doc.text) if a <= start < b)
+    return Mention(doc.doc_id, theme, kind, name, start, start + len(name), s0, s1, attrs)
+
+
+def place(doc, mentions, gaz):
+    feats = features_from_mentions(doc, mentions, gazetteer=gaz)
+    assert len(feats) == len(mentions)  # never dropped
+    return feats
+
+
+# -- parks and zones named after villages and towns ----------------------------------------
+def test_park_named_after_a_village_is_placed_at_it(gaz, b):
+    doc = make_doc("我们打造七里峪景区，建设郊野步道。", "141082")
+    [f] = place(doc, [mention(doc, "parks", "scenic_area", "七里峪景区", place="七里峪")], gaz)
+    assert f.precision in ("town", "exact")
+    assert (f.county_code, f.county_name, f.placed_at) == ("141082", "霍州市", "七里峪村")
+    assert f.place_source == "Vonng/adcode (CC BY 4.0)"
+    assert b.geometry("141082").contains(f.geometry)
+
+
+def test_zone_naming_two_towns_gets_both(gaz, b):
+    doc = make_doc("设立李曹镇与陶唐峪乡水土保持片区。", "141082")
+    m = mention(
+        doc, "eco_zones", "eco_function_zone", "李曹镇与陶唐峪乡水土保持片区", places=["李曹镇", "陶唐峪乡"]
+    )
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "town" and f.geometry.geom_type == "MultiPoint"
+    assert f.placed_at == "李曹镇、陶唐峪乡"
+    assert all(b.geometry("141082").contains(p) for p in f.geometry.geoms)
+
+
+def test_structure_component_is_placed_at_the_town_it_names(gaz):
+    doc = make_doc("形成辛置片区和老旧城区两个组团。", "141082")
+    [f, g] = place(
+        doc,
+        [mention(doc, "structure", "zone", "辛置片区"), mention(doc, "structure", "zone", "老旧城区")],
+        gaz,
+    )
+    assert (f.precision, f.placed_at) == ("town", "辛置镇")
+    assert (g.precision, g.county_code) == ("county", "141082")
+
+
+# -- traps -----------------------------------------------------------------------------------
+def test_lishan_in_a_qinshui_document_stays_in_qinshui(gaz, b):
+    doc = make_doc("保护好历山的原始森林。", "140521")
+    [f] = place(doc, [mention(doc, "parks", "nature_reserve", "历山", place="历山")], gaz)
+    assert (f.precision, f.county_code, f.county_name) == ("county", "140521", "沁水县")
+    assert f.geometry.equals(b.label_point("140521"))
+
+
+def test_yanchi_the_lake_is_not_a_place_and_yanhu_is_the_district(gaz):
+    doc = make_doc("治理盐池周边环境。盐湖城区绿化提升。", "140802")
+    lake = mention(doc, "eco_zones", "lake_reservoir", "盐池", places=["盐池"])
+    district = mention(doc, "parks", "urban_park", "盐湖", place="盐湖")
+    f, g = place(doc, [lake, district], gaz)
+    assert (f.precision, f.county_code) == ("county", "140802")  # never 盐池县 of Ningxia
+    assert (g.precision, g.county_code, g.county_name) == ("county", "140802", "盐湖区")
+
+
+def test_huolin_river_is_not_the_city(gaz):
+    doc = make_doc("加强霍林河生态治理。", "150581")
+    [f] = place(doc, [mention(doc, "eco_zones", "river", "霍林河", places=["霍林河"])], gaz)
+    assert (f.precision, f.county_code, f.placed_at) == ("county", "150581", "霍林郭勒市")
+
+
+def test_river_is_not_the_village_of_the_same_name(gaz):
+    # 南涧河 flows through 霍州市; a bare river name never becomes a village by its short name
+    doc = make_doc("治理南涧河。", "141082")
+    [f] = place(doc, [mention(doc, "eco_zones", "river", "南涧河", places=["南涧河"])], gaz)
+    assert f.precision == "county"
+
+
+# -- corridors -------------------------------------------------------------------------------
+def test_corridor_between_counties_is_schematic(gaz, b):
+    doc = make_doc("建成黎霍高速。", "141082")
+    m = mention(
+        doc,
+        "corridors",
+        "expressway",
+        "黎霍高速",
+        endpoints=["黎城县", "霍州市"],
+        endpoint_codes=["140426", "141082"],
+    )
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "schematic" and f.geometry.geom_type == "LineString"
+    coords = list(f.geometry.coords)
+    assert shapely.Point(coords[0]).equals(b.label_point("140426"))
+    assert shapely.Point(coords[-1]).equals(b.label_point("141082"))
+    assert (f.county_code, f.placed_at) == ("141082", "黎城县 — 霍州市")
+
+
+def test_corridor_endpoints_by_name_and_compound_names(gaz, b):
+    doc = make_doc("修建七里峪至古县北平镇公路。", "141082")
+    m = mention(
+        doc, "corridors", "county_road", "七里峪至古县北平镇公路", endpoints=["七里峪村", "古县北平镇"]
+    )
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "schematic"
+    start, end = (shapely.Point(c) for c in f.geometry.coords)
+    assert b.geometry("141082").contains(start)
+    assert b.geometry("141025").contains(end)  # 北平镇 of 古县
+    assert f.placed_at == "七里峪村 — 北平镇"
+
+
+def test_corridor_without_endpoints_stays_a_county_point(gaz, b):
+    doc = make_doc("改造国道G108。", "141082")
+    [f] = place(doc, [mention(doc, "corridors", "national_road", "国道G108", code="G108", endpoints=[])], gaz)
+    assert f.precision == "county" and f.geometry.equals(b.label_point("141082"))
+
+
+def test_corridor_with_one_unresolvable_endpoint_is_not_drawn(gaz):
+    doc = make_doc("修建无名岭至七里峪道路。", "141082")
+    m = mention(doc, "corridors", "county_road", "无名岭至七里峪道路", endpoints=["无名岭", "七里峪村"])
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "county"
+
+
+# -- red lines and fallbacks -----------------------------------------------------------------
+def test_red_line_takes_the_region_polygon(gaz, b):
+    county = make_doc("划定生态保护红线。", "141082")
+    [f] = place(county, [mention(county, "red_lines", "red_line", "生态保护红线")], gaz)
+    assert (f.precision, f.county_code) == ("county", "141082")
+    assert f.geometry.equals(b.geometry("141082"))
+    pref = make_doc("划定生态保护红线。", "140400")
+    [g] = place(pref, [mention(pref, "red_lines", "red_line", "生态保护红线")], gaz)
+    assert (g.precision, g.county_code, g.county_name) == ("region", "140400", "长治市")
+
+
+def test_prefecture_document_falls_back_to_the_county_its_sentence_names(gaz, b):
+    doc = make_doc("支持沁源县建设无名谷景区。推进无名湾公园建设。", "140400")
+    m1 = mention(doc, "parks", "scenic_area", "无名谷景区", place="无名谷")
+    m2 = mention(doc, "parks", "urban_park", "无名湾公园", place="无名湾")
+    f, g = place(doc, [m1, m2], gaz)
+    assert (f.precision, f.county_code, f.county_name) == ("county", "140431", "沁源县")
+    assert f.geometry.equals(b.label_point("140431"))
+    assert (g.precision, g.county_code, g.county_name) == ("region", "140400", "长治市")
+
+
+def test_document_without_region_keeps_its_mentions(gaz):
+    doc = make_doc("建设某某公园。", None)
+    [f] = place(doc, [mention(doc, "parks", "urban_park", "某某公园", place="某某")], gaz)
+    assert f.geometry is None and f.precision == "region"
+
+
+# -- the sample plans ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample(gaz):
+    if not settings.PLANS_DIR.is_dir():
+        pytest.skip(f"sample plans not found at {settings.PLANS_DIR}")
+    try:
+        from atlas.extract import mentions_from_document
+        from atlas.ingest import documents_from_paths
+    except ImportError as exc:  # pragma: no cover - stages written by colleagues
+        pytest.skip(f"ingest/extract not available: {exc}")
+    docs = documents_from_paths([settings.PLANS_DIR])
+    mentions = {d.doc_id: mentions_from_document(d) for d in docs}
+    features_from_mentions(docs[0], mentions[docs[0].doc_id], gazetteer=gaz)  # warm the indexes
+    t = time.perf_counter()
+    feats = [f for d in docs for f in features_from_mentions(d, mentions[d.doc_id], gazetteer=gaz)]
+    elapsed = time.perf_counter() - t
+    return docs, mentions, feats, elapsed
+
+
+def test_sample_every_mention_is_kept_and_joined(sample):
+    _docs, mentions, feats, _ = sample
+    assert len(feats) == sum(len(v) for v in mentions.values())
+    for f in feats:
+        assert f.geometry is not None and f.county_code and f.county_name and f.place_source
+
+
+def test_sample_fine_features_lie_inside_their_county(sample, b):
+    _, _, feats, _ = sample
+    fine = [f for f in feats if f.precision in ("exact", "town")]
+    assert fine
+    for f in fine:
+        assert b.geometry(f.county_code).covers(f.geometry), (f.mention.name, f.county_code)
+
+
+def test_sample_schematic_lines_start_and_end_at_their_endpoints(sample, gaz, b):
+    _, _, feats, _ = sample
+    lines = [f for f in feats if f.precision == "schematic"]
+    assert lines
+    for f in lines:
+        names = f.placed_at.split(" — ")
+        coords = list(f.geometry.coords)
+        for name, xy in ((names[0], coords[0]), (names[-1], coords[-1])):
+            points = [c.geometry for c in gaz.search(name) if c.geometry is not None]
+            assert any(shapely.Point(xy).equals_exact(p, 1e-12) for p in points), (f.mention.name, name)
+
+
+def test_sample_geocoding_is_fast(sample):
+    assert sample[3] < 1.0  # all sample mentions, gazetteer loaded and warm
