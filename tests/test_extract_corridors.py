@@ -150,6 +150,18 @@ def test_link_road_takes_the_ends_of_the_section_after_it():
     ]
 
 
+def test_a_route_via_a_list_of_places_is_one_route():
+    assert _found("开工建设黎城经平顺、壶关至陵川高速公路。", CHANGZHI) == [
+        ("黎城经平顺、壶关至陵川高速公路", "expressway", ["黎城县", "平顺县", "壶关县", "陵川县"])
+    ]
+
+
+def test_a_coded_road_continued_to_a_written_end():
+    assert [
+        (m.name, m.get("code")) for m in corridor_mentions(_doc("开展省道101线至甲乙边界公路大修。"))
+    ] == [("省道101线至甲乙边界公路", "S101")]
+
+
 def test_words_before_a_known_place_are_cut_from_the_first_end():
     assert _found("加快西延长治—临汾高速铁路前期工作。", CHANGZHI) == [
         ("长治—临汾高速铁路", "high_speed_rail", ["长治市", "临汾市"])

@@ -314,7 +314,7 @@ def nearby_admin_names(region_code: str | None) -> frozenset[str]:
         return frozenset()
     province = region_code[:2] + "0000"
     provinces = {province} | set(idx.province_neighbours.get(province, ()))
-    out = set()
+    out: set[str] = set()
     for unit in idx.boundaries.units.values():
         if unit.province_code in provinces:
             out.update(n for n in (unit.name, unit.short_name) if len(n) >= 2)

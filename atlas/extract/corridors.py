@@ -406,6 +406,20 @@ def _sentence_items(text: str, sa: int, sb: int, region: AdminUnit | None) -> li
             floor = he
             continue
         found = _items_before(text, hs, he, floor, kind, rule, region)
+        if (
+            not found
+            and out
+            and out[-1].end == floor
+            and out[-1].shape == "code"
+            and rule in ("road", "route")
+        ):
+            # 省道101线至兴安盟边界公路: a coded road continued to a written end
+            rest = text[floor:hs]
+            if _CONNECTOR_RE.match(rest) and _part_ok(_CONNECTOR_RE.sub("", rest, count=1), region):
+                prev = out[-1]
+                out[-1] = _Item(prev.start, he, prev.name + rest + head, prev.kind, prev.code, [], "code")
+                floor = he
+                continue
         if found:
             if rule == "link":
                 _section_endpoints(found[-1], text, sb, region)
@@ -502,8 +516,34 @@ def _items_before(
         items = [_item(cut + p.offset, he, p, head, region, rule) for p in parsed]
         if rule not in ("spur", "owner", "line", "link") and len(parsed) == 1:
             items = _shared_head(text, cut, floor, head, rule, kind, region, he, parsed[0].shape) + items
-        return items
+        return _join_via_lists(items, head)
     return []
+
+
+def _join_via_lists(items: list[_Item], head: str) -> list[_Item]:
+    """黎城经平顺、壶关至陵川高速公路: a route written 经 A、B 至 C is one route, not two."""
+    out: list[_Item] = []
+    for item in items:
+        prev = out[-1] if out else None
+        body = prev.name[: -len(head)] if prev is not None else ""
+        if (
+            prev is not None
+            and prev.shape == item.shape == "endpoints"
+            and "经" in body
+            and not re.search("至|到", body)
+        ):
+            out[-1] = _Item(
+                prev.start,
+                item.end,
+                f"{body}、{item.name}",
+                item.kind,
+                item.code,
+                prev.endpoints + item.endpoints,
+                "endpoints",
+            )
+            continue
+        out.append(item)
+    return out
 
 
 def _item(start: int, he: int, p: _Parse, head: str, region: AdminUnit | None, rule: str) -> _Item:
@@ -558,7 +598,9 @@ def _shared_head(
 # -- internals: parsing a body -------------------------------------------------------------------
 def _parse_body(body: str, rule: str, kind: str, region: AdminUnit | None) -> list[_Parse] | None:
     """Parse a candidate name body; None when it is not a corridor name under this head's rule."""
-    if body in _GENERIC or _GENERIC_PARTS.search(body) or _HEAD_WORD_RE.search(body):
+    if body in _GENERIC or _HEAD_WORD_RE.search(body):
+        return None
+    if _GENERIC_PARTS.search(body) and not _CONNECTOR_RE.search(body):  # 中小企业园区至东外环公路 is fine
         return None
     m = _CODE_PREFIX_RE.match(body)
     if m is None:
@@ -711,7 +753,7 @@ def _abbreviation(
 
 
 def _looks_like_place(name: str, region: AdminUnit | None) -> bool:
-    if not 2 <= len(name) <= 8 or name in _GENERIC or name.endswith("景区"):
+    if not 2 <= len(name) <= 10 or name in _GENERIC or name.endswith("景区"):
         return False
     return is_known_place(name, region) or name[-1] in _TOPONYM_END
 
