@@ -96,6 +96,12 @@ def test_comma_list_shares_one_head():
     assert [(m.char_start, m.char_end) for m in ms] == [(2, 9), (5, 9)]
 
 
+def test_airport_named_after_a_place_inside_its_name():
+    assert _names("推进长治上党机场迁建。", CHANGZHI) == ["长治上党机场"]
+    # a section of a railway listed before an airport does not share its head
+    assert _names("建成甲乙高铁朔州段、朔州机场。", SHUOZHOU) == ["朔州机场"]
+
+
 def test_two_airports_share_one_head():
     assert _names("加快右玉、应县通用机场前期工作。", SHUOZHOU) == ["右玉通用机场", "应县通用机场"]
     assert _names("开展襄垣、沁县、平顺等通用机场前期研究。", CHANGZHI) == [

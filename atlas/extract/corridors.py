@@ -163,7 +163,7 @@ _STOP_RE = re.compile("|".join(map(re.escape, _STOPWORDS)))
 #: Bodies that name no particular corridor.
 _GENERIC = frozenset(
     _words("""
-农村 乡村 城乡 县乡 乡镇 县道 国省 国省道 干线 普通 市内 县内 城市 城区 市区 主城 沿线 周边 区域 全域 对外 外部 内部 高等级
+农村 乡村 城乡 县乡 乡镇 县城 城镇 村庄 行政村 自然村 中心村 县道 国省 国省道 干线 普通 市内 县内 城市 城区 市区 主城 沿线 周边 区域 全域 对外 外部 内部 高等级
 等级 境内 新建 直升 通用 支线 运输 民用 专用 货运 客运 现代 综合 主要 重要 骨干 旅游 生活性产品 产品 大型 工矿 企业 园区 工业
 煤炭 矿区 城际 环城 绕城 过境 快速 快速通道 一号 国家 省级 市级 县级 区级 景区 森防 防火 产业 乡村旅游 全市 全县 连接 出口
 """)
@@ -510,7 +510,7 @@ def _items_before(
         # 紧邻京昆高速: an unknown verb before an abbreviation; its initials must all resolve
         cuts += [gap - 3, gap - 2]
     for cut in cuts:
-        parsed = _parse_body(text[cut:gap], rule, kind, region)
+        parsed = _parse_body(text[cut:gap], rule, kind, region, partial=_partial(head))
         if not parsed:
             continue
         items = [_item(cut + p.offset, he, p, head, region, rule) for p in parsed]
@@ -582,11 +582,11 @@ def _shared_head(
         found = None
         cut = a
         for cut in _cuts(text, a, sep, protected):
-            parsed = _parse_body(text[cut:sep], rule, kind, region)
+            parsed = _parse_body(text[cut:sep], rule, kind, region, partial=_partial(head))
             if parsed and len(parsed) == 1 and parsed[0].shape == shape:
                 found = parsed[0]
                 break
-        if found is None or found.text.endswith("站"):
+        if found is None or found.text.endswith(("站", "段")):
             break
         out.insert(0, _item(cut + found.offset, he, found, head, region, rule))
         if cut != a:
@@ -596,7 +596,15 @@ def _shared_head(
 
 
 # -- internals: parsing a body -------------------------------------------------------------------
-def _parse_body(body: str, rule: str, kind: str, region: AdminUnit | None) -> list[_Parse] | None:
+def _partial(head: str) -> bool:
+    """Heads of ordinary local roads, whose abbreviations may hold one initial that is no admin unit
+    (解杨公路); …道路 and …线 are too common in prose for that."""
+    return head.endswith(("公路", "风景道"))
+
+
+def _parse_body(
+    body: str, rule: str, kind: str, region: AdminUnit | None, *, partial: bool = False
+) -> list[_Parse] | None:
     """Parse a candidate name body; None when it is not a corridor name under this head's rule."""
     if body in _GENERIC or _HEAD_WORD_RE.search(body):
         return None
@@ -604,7 +612,7 @@ def _parse_body(body: str, rule: str, kind: str, region: AdminUnit | None) -> li
         return None
     m = _CODE_PREFIX_RE.match(body)
     if m is None:
-        return _parse_name(body, rule, kind, region)
+        return _parse_name(body, rule, kind, region, partial=partial)
     code = normalise_code(m.group()) or m.group().upper()  # C020: a village road code
     rest = body[m.end() :]
     code_kind = kind if kind in _STRONG_KINDS else _code_kind(code)
@@ -614,13 +622,15 @@ def _parse_body(body: str, rule: str, kind: str, region: AdminUnit | None) -> li
         return [_Parse(0, body, _code_kind(code) if not rest else code_kind, code, (), "code")]
     if rule not in ("road", "route", "tour"):
         return None
-    inner = _parse_name(rest, rule, kind, region)
+    inner = _parse_name(rest, rule, kind, region, partial=partial)
     if not inner or len(inner) != 1 or inner[0].offset != 0:
         return None
     return [_Parse(0, body, code_kind, code, inner[0].endpoints, "code")]
 
 
-def _parse_name(body: str, rule: str, kind: str, region: AdminUnit | None) -> list[_Parse] | None:
+def _parse_name(
+    body: str, rule: str, kind: str, region: AdminUnit | None, *, partial: bool = False
+) -> list[_Parse] | None:
     if any(ch.isdigit() for ch in body) or len(body) < 2:
         return None
     if not _CONNECTOR_RE.search(body) and not _free_of_stopwords(body, region):
@@ -639,8 +649,9 @@ def _parse_name(body: str, rule: str, kind: str, region: AdminUnit | None) -> li
     if rule == "owner":  # 中欧班列, 中欧(亚)班列
         return [_Parse(0, body, kind, None, (), "owner")] if len(re.sub(r"\(.*?\)", "", body)) <= 4 else None
     place = _looks_like_place(body, region)
-    if rule == "place":
-        return [_Parse(0, body, kind, None, (), "place")] if place else None
+    if rule == "place":  # 霍州市通用机场, 长治上党机场 (a city before the airport's own name)
+        ok = place or (len(body) <= 8 and _holds_known_place(body, region))
+        return [_Parse(0, body, kind, None, (), "place")] if ok else None
     if rule == "link":
         return [_Parse(0, body, kind, None, (), "place")] if place or body.endswith("站") else None
     named = re.search(r"[\u4e00-\u9fff]{2}一号$", body)
@@ -657,7 +668,7 @@ def _parse_name(body: str, rule: str, kind: str, region: AdminUnit | None) -> li
         ):
             return [_Parse(0, body, kind, None, (), "abbr")]  # 南同蒲: a section of a route
         if len(body) <= longest:
-            abbr = _abbreviation(body, region, max_tier, partial=rule == "road")
+            abbr = _abbreviation(body, region, max_tier, partial=partial)
             if abbr is not None:
                 return [_Parse(0, body, kind, None, abbr, "abbr")]
     if rule == "tour" and place:
@@ -750,6 +761,12 @@ def _abbreviation(
     if partial and any(e is not None for e in found):
         return ()
     return None
+
+
+def _holds_known_place(name: str, region: AdminUnit | None) -> bool:
+    return any(
+        is_known_place(name[i:j], region) for i in range(len(name) - 1) for j in range(i + 2, len(name) + 1)
+    )
 
 
 def _looks_like_place(name: str, region: AdminUnit | None) -> bool:
