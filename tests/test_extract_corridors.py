@@ -235,6 +235,13 @@ def test_tourism_roads_named_after_places():
     ]
 
 
+def test_ring_expressway_of_a_city_and_a_fast_link():
+    assert _found("加大运城绕城高速环境整治,建设霍州至汾西快速通道。") == [
+        ("运城绕城高速", "expressway", []),
+        ("霍州至汾西快速通道", "county_road", ["霍州市", "汾西县"]),
+    ]
+
+
 def test_line_named_by_two_nearby_initials():
     assert _found("上霍线拓宽改造。") == [("上霍线", "other", ["上党区", "霍州市"])]
 

@@ -103,6 +103,7 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("三级公路", "other", "road"),
     ("四级公路", "other", "road"),
     ("县际公路", "county_road", "road"),
+    ("快速通道", "other", "road"),
     ("公路", "other", "road"),
     ("道路", "other", "road"),
     ("连接线", "other", "link"),
@@ -657,6 +658,9 @@ def _parse_name(
     named = re.search(r"[\u4e00-\u9fff]{2}一号$", body)
     if named is not None and rule in ("tour", "route", "road"):
         return [_Parse(named.start(), named.group(), kind, None, (), "named")]
+    ring = re.fullmatch(r"(.{2,5})(?:绕城|环城)", body)
+    if ring is not None and rule == "route" and is_known_place(ring.group(1), region):
+        return [_Parse(0, body, kind, None, (), "place")]  # 运城绕城高速: the ring of a city
     if not is_known_place(body, region):
         max_tier = NATIONAL_TIERS if rule == "route" else PROVINCE_TIERS
         longest = 3 if rule == "route" else 2
