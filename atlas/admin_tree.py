@@ -66,6 +66,7 @@ class Place:
         return place_short_name(self.name, self.level)
 
 
+@lru_cache(maxsize=131072)
 def place_short_name(name: str, level: str) -> str:
     """Alias of a town or village name: 李曹镇 → 李曹, 七里峪村 → 七里峪, 冯村 → 冯村.
 

@@ -456,7 +456,7 @@ class Gazetteer:
             for alias in feat.aliases:
                 self._curated_by_name.setdefault(alias, []).append((feat, "alias"))
         self._county_cache: dict[str, dict[str, list[tuple[Candidate, str]]]] = {}
-        self._keys_cache: dict[str, set[str]] = {}
+        self._keys_cache: dict[str, dict[tuple[int, str], list[str]]] = {}
         self._point_stats = {"places": 0, "geonames": 0, "town_fallback": 0, "none": 0, "outside": 0}
 
     # -- per-county index of towns and villages ---------------------------------------------
@@ -496,6 +496,7 @@ class Gazetteer:
 
         index: dict[str, list[tuple[Candidate, str]]] = {}
         town_point: dict[str, tuple[float, float, str] | None] = {}
+        shapes: dict[tuple[float, float], shapely.Point] = {}  # one Point per location
         for place in places:
             if place.level != "town":
                 continue
@@ -527,11 +528,16 @@ class Gazetteer:
                     self._point_stats["town_fallback" if pt else "none"] += 1
                 else:
                     self._point_stats["places"] += 1
+            geom = None
+            if pt:
+                geom = shapes.get((pt[0], pt[1]))
+                if geom is None:
+                    geom = shapes[(pt[0], pt[1])] = shapely.Point(pt[0], pt[1])
             cand = Candidate(
                 name=place.name,
                 kind=place.level,
                 county_code=code,
-                geometry=shapely.Point(pt[0], pt[1]) if pt else None,
+                geometry=geom,
                 source=pt[2] if pt else SOURCE_TREE,
                 tier="exact",
                 precision=precision,
@@ -658,7 +664,8 @@ class Gazetteer:
             for core in _cores(query, self.boundaries):
                 if len(core) < 3:
                     continue
-                near = [k for k in keys if len(k) >= 3 and _one_inner_substitution(core, k)]
+                same_shape = keys.get((len(core), core[-1]), ())
+                near = [k for k in same_shape if _one_inner_substitution(core, k)]
                 out: list[Candidate] = []
                 for key in sorted(near):
                     out.extend(replace(c, tier="fuzzy") for c in keep(self._lookup(key, within)))
@@ -666,7 +673,8 @@ class Gazetteer:
                     return out
         return []
 
-    def _keys_within(self, within: str) -> set[str]:
+    def _keys_within(self, within: str) -> dict[tuple[int, str], list[str]]:
+        """Every name and alias inside a scope, by (length, last character), for the fuzzy tier."""
         prefix = _prefix(within)
         cached = self._keys_cache.get(prefix)
         if cached is not None:
@@ -681,8 +689,12 @@ class Gazetteer:
             for k, feats in self._curated_by_name.items()
             if any(scope is None or scope.intersects(f.geometry) for f, _ in feats)
         )
-        self._keys_cache[prefix] = keys
-        return keys
+        by_shape: dict[tuple[int, str], list[str]] = {}
+        for key in keys:
+            if len(key) >= 3:
+                by_shape.setdefault((len(key), key[-1]), []).append(key)
+        self._keys_cache[prefix] = by_shape
+        return by_shape
 
     def town_candidate(self, county_code: str, town: str) -> Candidate | None:
         """The candidate of a town of a county by its full name (with its point, if any)."""
@@ -737,6 +749,9 @@ def _load(places: str | None, curated: tuple[str, ...], use_geonames: bool) -> G
     for path in curated:
         feats.extend(read_curated(path))
     gaz = Gazetteer(boundaries=boundaries, tree=tree, points=points, curated=feats, use_geonames=use_geonames)
+    if gaz._geonames is not None:  # read GeoNames and the pinyin table now, not mid-geocoding
+        gaz._geonames.by_county  # noqa: B018 - a cached property, evaluated for its side effect
+        _char_readings()
     log.info("gazetteer loaded in %.2f s (%d curated features)", time.perf_counter() - t0, len(feats))
     return gaz
 

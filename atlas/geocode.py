@@ -141,6 +141,10 @@ def _generic_town(c: Candidate) -> bool:
 WATER_ENDINGS = frozenset("河江川渠溪湖池海泉水湾潭淀泊")
 
 
+#: A place name followed by one of these and more text names a river: 必底河水库 is on 必底河.
+RIVER_CHARS = frozenset("河江川溪渠")
+
+
 def _looks_like_water(name: str) -> bool:
     return bool(name) and name[-1] in WATER_ENDINGS
 
@@ -387,10 +391,11 @@ def _park(m: Mention, ctx: _Context) -> Feature | None:
 
 
 def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
-    """A feature at the place a name starts with (湘峪古堡 → 湘峪村, 陶寺遗址 → 陶寺乡).
+    """A feature at the place a name starts with (湘峪古堡 → 湘峪村, 陶寺遗址 → 陶寺乡, 云竹湖 → 云竹镇).
 
     A prefix is weaker evidence than a whole name, so the place must be distinctive: found in
-    the region, in at most two counties of the province, and not a water name (汾河川 ≠ 汾河村).
+    the region, in at most two counties of the province, not a water name (汾河川 ≠ 汾河村) and
+    not the start of a river's name (紫红河湿地 ≠ 紫红村).
     """
     if ctx.region is None:
         return None
@@ -400,6 +405,8 @@ def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
         for key in keys.get(core[:1], ()):
             if len(key) >= len(core) or not core.startswith(key) or _looks_like_water(key):
                 continue
+            if core[len(key)] in RIVER_CHARS and len(core) > len(key) + 1:
+                continue  # 紫红河湿地 is named after the river 紫红河, not the village 紫红村
             province = ctx.scopes[-1]
             counties = {p.county_code for p in ctx.gaz.tree.places_named(key, within=province)}
             if len(counties) > 2:
@@ -428,8 +435,9 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
     f = _place_feature(m, ctx, places, natural=natural) if places else None
     if f is None:
         f = _place_feature(m, ctx, [m.name], natural=natural)
-    if f is None and not natural:
-        f = _towns_named(m, ctx)
+    if (f is None or f.precision in ("county", "region")) and m.kind not in NATURAL_KINDS:
+        # a lake or zone named after a place (云竹湖 → 云竹镇), or naming towns inside it
+        f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
     return f
 
 
