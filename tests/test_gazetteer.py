@@ -255,3 +255,9 @@ def test_real_datum_is_applied(real):
     assert 50 < np.hypot(float(gx) - c.geometry.x, float(gy) - c.geometry.y) * 111_000 < 1000
     wx, wy = gcj02_to_wgs84(gx, gy)
     assert shapely.Point(float(wx), float(wy)).distance(c.geometry) < 1e-9
+
+
+def test_user_files_from_the_environment(monkeypatch, curated_csv):
+    monkeypatch.setenv("ATLAS_GAZETTEER", str(curated_csv))
+    gaz = load_gazetteer(use_geonames=False)
+    assert [c.name for c in gaz.search("甲山水库")] == ["甲山水库"]
