@@ -1,18 +1,31 @@
-"""Plan Atlas app entry point (placeholder until the app issue lands): the regions of the atlas."""
+"""Plan Atlas app: the router and the shared frame (sidebar region picker and basemap choice).
+
+Run with ``streamlit run streamlit_app.py`` (``make app``). The pages in ``app_pages/`` are thin: every
+load, join, style and map build lives in ``atlas/`` (``atlas.app_data``, ``atlas.maps``).
+
+The pages folder is deliberately not called ``pages/``: Streamlit still treats a ``pages/`` folder
+next to the entry script as a v1 multipage app for the first run of a process (and for every
+rerun under ``AppTest``), running a page without this router.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from atlas import settings
-from atlas._errors import AtlasError
-from atlas.layers import read_layer
+from app_pages import _ui
 
-st.set_page_config(page_title="Plan Atlas 规划图集", layout="wide")
-st.title("Plan Atlas 规划图集")
-try:
-    regions = read_layer(settings.LAYERS_DIR / "regions.geojson")
-except AtlasError as exc:
-    st.error(str(exc))
-else:
-    st.dataframe(regions.drop(columns="geometry"), hide_index=True)
+st.set_page_config(page_title="Plan Atlas 规划图集", page_icon=":material/map:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(_ui.PAGES["overview"], title="总览 Overview", icon=":material/public:", default=True),
+        st.Page(
+            _ui.PAGES["county"], title="县域布局 County layout", icon=":material/map:", url_path="county"
+        ),
+        st.Page(_ui.PAGES["export"], title="导出 Export", icon=":material/download:", url_path="export"),
+    ]
+)
+frame = _ui.sidebar()
+if frame is not None:
+    _ui.set_context(frame)
+    navigation.run()

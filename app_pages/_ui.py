@@ -1,0 +1,179 @@
+"""Streamlit glue shared by the router and the pages: cached loaders, the sidebar frame, errors.
+
+Session-state keys owned here (each by one widget, initialised once): ``region`` (sidebar region
+picker) and ``basemap`` (sidebar basemap picker). ``_open_region`` is a request from a page to
+change the region, applied by :func:`sidebar` before the picker is drawn on the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import streamlit as st
+
+from atlas import app_data, maps, settings
+from atlas._errors import AtlasError
+
+log = logging.getLogger("atlas")
+
+PAGES = {
+    "overview": "app_pages/overview.py",
+    "county": "app_pages/county.py",
+    "export": "app_pages/export.py",
+}
+
+REGION_KEY = "region"
+BASEMAP_KEY = "basemap"
+_OPEN_KEY = "_open_region"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: the layers, the chosen region and basemap."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    layers_dir: str
+    signature: tuple
+    region_code: str
+    region_label: str
+    regions: dict[str, str]
+    basemap: str
+
+
+@st.cache_data(show_spinner="读取图层 Loading layers…", max_entries=4)
+def _load(layers_dir: str, signature: tuple) -> dict[str, gpd.GeoDataFrame]:
+    return app_data.load_atlas(layers_dir)
+
+
+def load_layers() -> tuple[dict[str, gpd.GeoDataFrame], str, tuple]:
+    """The atlas in ``settings.LAYERS_DIR``, cached on the files' mtimes."""
+    layers_dir = str(settings.LAYERS_DIR)
+    signature = app_data.atlas_signature(layers_dir)
+    return _load(layers_dir, signature), layers_dir, signature
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def evidence(layers_dir: str, signature: tuple, region_code: str) -> dict[str, maps.Evidence]:
+    """Evidence sentences of one region's features, looked up in the source files."""
+    layers = _load(layers_dir, signature)
+    table = app_data.feature_table(layers, region_code)
+    return app_data.evidence_for(table)
+
+
+@st.cache_resource(show_spinner=False)
+def _dem() -> Any:
+    from atlas.raster import load_raster
+
+    return load_raster()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def dem_overlay(region_code: str) -> Any:
+    """The sample DEM clipped to a region, as a map overlay (None when it has no cell there)."""
+    from atlas.boundaries import load_boundaries
+    from atlas.raster import clip_to_geometry, to_image_overlay
+
+    clipped = clip_to_geometry(_dem(), load_boundaries().geometry(region_code))
+    if clipped.valid_count == 0:
+        return None
+    return to_image_overlay(clipped)
+
+
+def asset_base_url() -> str:
+    """Where the browser finds the vendored map assets (respects ``server.baseUrlPath``)."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+
+
+def keep_valid(key: str, options: list[str]) -> None:
+    """Drop values of a multiselect's state that are no longer among its options."""
+    value = st.session_state.get(key)
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in options]
+
+
+def open_region(code: str) -> None:
+    """Ask for ``code`` to become the sidebar region and go to the county page."""
+    st.session_state[_OPEN_KEY] = code
+    st.switch_page(PAGES["county"])
+
+
+@contextlib.contextmanager
+def guard(what: str) -> Iterator[None]:
+    """Show errors in a box: an ``AtlasError`` says what to do; anything else is logged."""
+    try:
+        yield
+    except AtlasError as exc:
+        st.error(f"{what}: {exc}")
+    except Exception as exc:  # the app shows a message, never a traceback
+        log.exception("app: %s failed", what)
+        st.error(f"{what} 出错 failed: {type(exc).__name__}: {exc}")
+
+
+def sidebar() -> Context | None:
+    """The shared frame: region picker and basemap choice. None (after an error box) without data."""
+    st.sidebar.title("Plan Atlas 规划图集")
+    try:
+        layers, layers_dir, signature = load_layers()
+    except AtlasError as exc:
+        st.error(f"无法读取图层 Cannot load the layers: {exc}")
+        st.info(f"图层目录 Layers folder: `{settings.LAYERS_DIR}` (set `ATLAS_LAYERS` to use another one)")
+        return None
+    regions = app_data.region_choices(layers["regions"])
+    if not regions:
+        st.warning("图集中没有地区 The atlas has no regions: build it from plan documents first.")
+        return None
+
+    pending = st.session_state.pop(_OPEN_KEY, None)
+    if pending in regions:
+        st.session_state[REGION_KEY] = pending
+    if st.session_state.get(REGION_KEY) not in regions:
+        st.session_state[REGION_KEY] = next(iter(regions))
+    code = st.sidebar.selectbox("地区 Region", options=list(regions), format_func=regions.get, key=REGION_KEY)
+
+    basemaps = maps.available_basemaps()
+    if st.session_state.get(BASEMAP_KEY) not in basemaps:
+        st.session_state[BASEMAP_KEY] = "blank"
+    basemap = st.sidebar.selectbox(
+        "底图 Basemap",
+        options=list(basemaps),
+        format_func=lambda k: basemaps[k].label,
+        key=BASEMAP_KEY,
+        help="空白底图无需联网 The blank basemap needs no network; 天地图 Tianditu appears when TIANDITU_KEY is set.",
+    )
+    if basemaps[basemap].needs_network:
+        st.sidebar.caption("此底图需联网加载瓦片 This basemap loads tiles from the internet.")
+    if basemaps[basemap].datum == "gcj02":
+        st.sidebar.caption("高德底图为 GCJ-02：叠加图层已偏移对齐 Overlays are shifted to GCJ-02 for AMap.")
+    st.sidebar.caption(f"图层 Layers: `{Path(layers_dir).name}/` · {len(regions)} 个地区 regions")
+    return Context(
+        layers=layers,
+        layers_dir=layers_dir,
+        signature=signature,
+        region_code=code,
+        region_label=regions[code],
+        regions=regions,
+        basemap=basemap,
+    )
+
+
+_FRAME_KEY = "_frame"
+
+
+def set_context(ctx: Context) -> None:
+    """Hand this run's frame (built by the router) to the page it runs."""
+    st.session_state[_FRAME_KEY] = ctx
+
+
+def context() -> Context:
+    """The frame built by the router for this run (stops the page when there is none)."""
+    ctx = st.session_state.get(_FRAME_KEY)
+    if ctx is None:
+        st.stop()
+    return ctx
