@@ -234,11 +234,11 @@ def _from_placement(m: Mention, p: _Placement, ctx: _Context) -> Feature | None:
     """A feature at a resolved placement (a point, or the label point of its known county)."""
     c = p.candidate
     if c is not None and c.geometry is not None:
-        code = _placement_code(ctx, c)
-        return _feature(m, c.geometry, c.precision, code, ctx, c.name, c.source)
-    code = p.county_code or (c.county_code if c else None)
-    if not code:
+        return _feature(m, c.geometry, c.precision, _placement_code(ctx, c), ctx, c.name, c.source)
+    known = p.county_code or (c.county_code if c else None)
+    if not known:
         return None
+    code: str = known
     unit = _county_unit(ctx, code)
     if unit is None:
         return None
