@@ -71,6 +71,11 @@ def _decode_legacy(data: bytes, *, name: str) -> str:
                 continue
             if not _looks_binary(text):
                 return text
+    sample = data[:20000]
+    controls = sum(sample.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13, 27))
+    if controls > max(3, len(sample) // 100):
+        msg = f"{name}: this looks like a binary file, not text; convert it to .txt, .docx or .pdf"
+        raise InputError(msg)
     best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "utf_8"]).best()
     if best is None:
         msg = f"{name}: cannot tell the text encoding; save it as UTF-8 and try again"

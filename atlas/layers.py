@@ -58,7 +58,7 @@ THEME_FIELDS: dict[str, tuple[str, ...]] = {
         "base_value",
         "target_value",
     ),
-    "facts": ("key", "unit", "target", "target_value", "ecological", "year"),
+    "facts": ("key", "unit", "base", "target", "base_value", "target_value", "ecological", "year"),
 }
 
 #: Indicator keys copied onto regions.geojson as ``<key>_base`` / ``<key>_target`` columns.
@@ -202,7 +202,8 @@ def regions_frame(
 ) -> gpd.GeoDataFrame:
     """One feature per region a document is about: hierarchy, counts per theme, key indicators."""
     b = boundaries or load_boundaries()
-    indicators = layers.get("indicators")
+    # table rows first; a region without an indicator table falls back to prose facts
+    tables = [f for f in (layers.get("indicators"), layers.get("facts")) if f is not None and len(f)]
     rows = []
     for code in sorted({d.region.adcode for d in docs if d.region}):
         unit = b.get(code)
@@ -230,15 +231,22 @@ def regions_frame(
             frame = layers.get(theme)
             n = int((frame["region_code"] == code).sum()) if frame is not None and len(frame) else 0
             row[f"n_{theme}"] = n
-        if indicators is not None and len(indicators):
-            mine = indicators[indicators["region_code"] == code]
-            for key in REGION_INDICATOR_KEYS:
-                hit = mine[mine["key"] == key]
-                first = hit.sort_values("id").iloc[0] if len(hit) else None
-                row[f"{key}_base"] = None if first is None else first["base_value"]
-                row[f"{key}_target"] = None if first is None else first["target_value"]
+        for key in REGION_INDICATOR_KEYS:
+            row[f"{key}_base"] = row[f"{key}_target"] = None
+            for table in tables:
+                hit = table[(table["region_code"] == code) & (table["key"] == key)]
+                if len(hit):
+                    hit = hit.sort_values(["char_start", "id"])
+                    row[f"{key}_base"] = _first_value(hit["base_value"])
+                    row[f"{key}_target"] = _first_value(hit["target_value"])
+                    break
         rows.append(row)
     return _frame(rows, "regions")
+
+
+def _first_value(values: pd.Series) -> float | None:
+    present = values.dropna()
+    return float(present.iloc[0]) if len(present) else None
 
 
 # ---------------------------------------------------------------------------------------------
