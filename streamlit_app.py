@@ -14,15 +14,13 @@ import streamlit as st
 
 from app_pages import _ui
 
-st.set_page_config(page_title="Plan Atlas 规划图集", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Plan Atlas 规划图集", layout="wide")  # no page_icon: icons are fetched online
 
 navigation = st.navigation(
     [
-        st.Page(_ui.PAGES["overview"], title="总览 Overview", icon=":material/public:", default=True),
-        st.Page(
-            _ui.PAGES["county"], title="县域布局 County layout", icon=":material/map:", url_path="county"
-        ),
-        st.Page(_ui.PAGES["export"], title="导出 Export", icon=":material/download:", url_path="export"),
+        st.Page(_ui.PAGES["overview"], title="总览 Overview", default=True),
+        st.Page(_ui.PAGES["county"], title="县域布局 County layout", url_path="county"),
+        st.Page(_ui.PAGES["export"], title="导出 Export", url_path="export"),
     ]
 )
 frame = _ui.sidebar()

@@ -41,6 +41,7 @@ class Context:
     layers_dir: str
     signature: tuple
     region_code: str
+    region_name: str
     region_label: str
     regions: dict[str, str]
     basemap: str
@@ -157,6 +158,7 @@ def sidebar() -> Context | None:
         layers_dir=layers_dir,
         signature=signature,
         region_code=code,
+        region_name=app_data.region_names(layers["regions"]).get(code, code),
         region_label=regions[code],
         regions=regions,
         basemap=basemap,

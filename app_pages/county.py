@@ -10,7 +10,8 @@ from atlas import app_data, maps
 from atlas.models import THEMES
 
 ctx = _ui.context()
-st.title(f"县域布局 County layout · {ctx.region_label}")
+st.title(f"{ctx.region_name} · 县域布局 County layout")
+st.caption(ctx.region_label)
 
 show_dem = st.toggle("显示高程 Show elevation (DEM, 0.2°)", key="county_dem")
 with _ui.guard("县域地图 County map"):

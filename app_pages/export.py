@@ -21,7 +21,12 @@ if "export_regions" not in st.session_state:
 
 _ui.keep_valid("export_layers", available)
 _ui.keep_valid("export_regions", list(ctx.regions))
-chosen = st.multiselect("图层 Layers", available, key="export_layers")
+chosen = st.multiselect(
+    "图层 Layers",
+    available,
+    format_func=lambda n: f"{app_data.LAYER_LABELS.get(n, n)} · {n}",
+    key="export_layers",
+)
 region_codes = st.multiselect(
     "地区 Regions (留空为全部 empty = all)",
     list(ctx.regions),

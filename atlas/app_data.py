@@ -51,6 +51,15 @@ EXPORT_FORMATS: dict[str, tuple[str, str, str]] = {
     "csv": ("CSV + WKT", "csv", "text/csv"),
 }
 
+#: Chinese + English name of every layer, for pickers.
+LAYER_LABELS: dict[str, str] = {
+    "documents": "文件 Documents",
+    "regions": "地区 Regions",
+    **{theme: label for theme, (label, _) in THEME_STYLES.items()},
+    "indicators": "规划指标 Indicator tables",
+    "facts": "数值事实 Numeric facts",
+}
+
 #: Shown in tables for a missing value (filters use it too).
 MISSING = "—"
 
@@ -129,6 +138,11 @@ def region_choices(regions: gpd.GeoDataFrame) -> dict[str, str]:
         label = f"{r.name} · {parent} ({code})" if parent else f"{r.name} ({code})"
         rows.append((code[:2], code[:4], _LEVEL_ORDER.get(getattr(r, "level", ""), 3), code, label))
     return {code: label for *_, code, label in sorted(rows)}
+
+
+def region_names(regions: gpd.GeoDataFrame) -> dict[str, str]:
+    """Adcode → name of every region of the atlas."""
+    return dict(zip(regions["region_code"].astype(str), regions["name"].astype(str), strict=True))
 
 
 def metric_options(regions: gpd.GeoDataFrame) -> dict[str, str]:

@@ -619,9 +619,12 @@ def _text(value: Any) -> str:
 
 
 def _labelled(value: Any, labels: Mapping[str, str]) -> str:
+    """``湿地公园 (wetland_park)`` for Chinese-only labels; bilingual labels that name the key as is."""
     text = _text(value)
     label = labels.get(text)
-    return f"{label} ({text})" if label and label.split()[-1] != text else (label or text)
+    if not label:
+        return text
+    return label if text in label else f"{label} ({text})"
 
 
 def evidence_html(evidence: Evidence | str | None) -> str:

@@ -97,7 +97,7 @@ def test_overview_opens_a_region_in_the_county_page(fixture_app):
     at.button(key="overview_open").click().run()
     assert _problems(at) == []
     assert at.session_state["region"] == HUOZHOU
-    assert at.title[0].value.startswith("县域布局 County layout · 霍州市")
+    assert at.title[0].value == "霍州市 · 县域布局 County layout"
 
 
 def test_overview_documents_table_and_metric(fixture_app):
