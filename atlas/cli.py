@@ -133,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AtlasError as exc:
         sys.stderr.write(f"atlas: {exc}\n")
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("atlas: interrupted; nothing was written\n")
         return 130
