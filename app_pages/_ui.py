@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from atlas import app_data, maps, settings
+from atlas import app_data, assets, maps, settings
 from atlas._errors import AtlasError
 
 log = logging.getLogger("atlas")
@@ -153,6 +153,11 @@ def sidebar() -> Context | None:
     if basemaps[basemap].datum == "gcj02":
         st.sidebar.caption("高德底图为 GCJ-02：叠加图层已偏移对齐 Overlays are shifted to GCJ-02 for AMap.")
     st.sidebar.caption(f"图层 Layers: `{Path(layers_dir).name}/` · {len(regions)} 个地区 regions")
+    if assets.missing_assets():
+        st.warning(
+            "地图脚本未安装，地图无法显示 The map scripts (Leaflet) are not installed, maps cannot draw: "
+            "run `make assets` (or `python -m atlas.assets`) and reload."
+        )
     return Context(
         layers=layers,
         layers_dir=layers_dir,
