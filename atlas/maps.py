@@ -18,7 +18,8 @@ that share a spot fan out around it in screen space (their coordinates are not c
 Popups and tooltips are built here from layer properties and the evidence sentence, every piece
 of text HTML-escaped.
 
-Stable hooks for browser tests: every drawn feature has the classes ``atlas-feature``,
+Stable hooks for browser tests: every drawn feature has exactly one element with the classes
+``atlas-feature`` (further parts of a multi-part geometry get ``atlas-feature-part`` instead),
 ``atlas-theme-<theme>`` and ``atlas-prec-<precision>`` (markers also carry ``data-feature-id`` on
 their inner ``.atlas-shape``); region polygons of the overview have ``atlas-region`` and
 ``atlas-class-<i>`` or ``atlas-nodata``; the legend is ``.atlas-legend`` (``data-legend`` =
@@ -342,11 +343,14 @@ window.atlasDraw = window.atlasDraw || function (group, data) {
         icon: L.divIcon({className: f.c, html: f.h, iconSize: [f.z, f.z], iconAnchor: f.a}),
         keyboard: false, riseOnHover: true
       });
+    } else if (g.type === "MultiPoint") {  // one element keeps "atlas-feature", the rest are parts
+      layer = L.featureGroup(g.coordinates.map(function (c, i) {
+        var s = Object.assign({}, f.s);
+        if (i > 0) { s.className = String(f.s.className).replace("atlas-feature ", "atlas-feature-part "); }
+        return L.circleMarker([c[1], c[0]], s);
+      }));
     } else {
-      layer = L.geoJSON(g, {
-        style: function () { return f.s; },
-        pointToLayer: function (pt, ll) { return L.circleMarker(ll, f.s); }
-      });
+      layer = L.geoJSON(g, {style: function () { return f.s; }});
     }
     if (f.t) { layer.bindTooltip(f.t, {sticky: g.type !== "Point", direction: "top"}); }
     if (f.p) { layer.bindPopup(f.p, {maxWidth: 380, minWidth: 220}); }

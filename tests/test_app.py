@@ -154,3 +154,12 @@ def test_missing_atlas_shows_an_error_not_a_traceback(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("atlas build" in e.value for e in at.error)
+
+
+def test_missing_map_scripts_are_reported(fixture_app, tmp_path, monkeypatch):
+    from atlas import assets
+
+    monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "no-vendor")
+    at = fixture_app.run()
+    assert not at.exception
+    assert any("make assets" in w.value for w in at.warning)
