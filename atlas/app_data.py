@@ -326,14 +326,11 @@ def sentence_around(text: str, start: int, end: int, *, max_chars: int = 220) ->
     """The sentence of ``text`` holding ``text[start:end]``, cut to about ``max_chars`` around it."""
     if not (0 <= start < end <= len(text)):
         return None
-    left = text.rfind("\n", max(0, start - max_chars), start)
     a = max(0, start - max_chars)
-    for m in _SENTENCE_END.finditer(text, max(a, left + 1 if left >= 0 else a), start):
-        a = m.end()
-    if left >= 0:
-        a = max(a, left + 1)
-    m = _SENTENCE_END.search(text, end, min(len(text), end + max_chars))
-    b = m.end() if m else min(len(text), end + max_chars)
+    for hit in _SENTENCE_END.finditer(text, a, start):  # the last sentence end before the mention
+        a = hit.end()
+    after = _SENTENCE_END.search(text, end, min(len(text), end + max_chars))
+    b = after.end() if after else min(len(text), end + max_chars)
     if text[b - 1 : b] == "\n":
         b -= 1
     # keep the piece around the mention when the sentence is very long
