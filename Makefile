@@ -27,6 +27,7 @@ app: $(STAMP) $(ASSETS)
 
 test: $(STAMP) $(ASSETS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 build: $(STAMP)
