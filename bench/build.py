@@ -18,7 +18,21 @@ from pathlib import Path
 
 from atlas import settings
 
-SUFFIXES = ("公园", "保护区", "景区", "高速", "铁路", "国道", "省道", "机场", "水库", "流域", "廊道", "屏障", "红线")
+SUFFIXES = (
+    "公园",
+    "保护区",
+    "景区",
+    "高速",
+    "铁路",
+    "国道",
+    "省道",
+    "机场",
+    "水库",
+    "流域",
+    "廊道",
+    "屏障",
+    "红线",
+)
 
 
 def _baseline_scan(texts: list[str]) -> float:

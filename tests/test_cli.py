@@ -14,14 +14,18 @@ def test_ingest_json_prints_one_object_per_document(plans_dir, capsys):
     assert len(records) == 14
     first = records[0]
     assert "text" not in first
-    assert {"doc_id", "title", "kind", "year", "region", "source_file", "char_start", "char_end"} <= set(first)
+    assert {"doc_id", "title", "kind", "year", "region", "source_file", "char_start", "char_end"} <= set(
+        first
+    )
     assert first["region"]["adcode"] == "141082"
 
 
 def test_bad_file_is_one_line_exit_2_and_others_still_built(tmp_path, capsys):
     good = tmp_path / "in" / "plan.txt"
     good.parent.mkdir()
-    good.write_text("2021年盐湖区政府工作报告\n我代表区人民政府向大会报告工作。建设森林公园。\n", encoding="utf-8")
+    good.write_text(
+        "2021年盐湖区政府工作报告\n我代表区人民政府向大会报告工作。建设森林公园。\n", encoding="utf-8"
+    )
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     (tmp_path / "in" / "photo.txt").write_bytes(bytes(range(256)) * 8)
     out = tmp_path / "out"
@@ -44,7 +48,9 @@ def test_build_writes_every_layer_and_is_byte_identical(plans_dir, built_atlas, 
     again = tmp_path / "again"
     assert main(["build", str(plans_dir), "--out", str(again), "-q"]) == 0
     for name in LAYERS:
-        assert (built_atlas / f"{name}.geojson").read_bytes() == (again / f"{name}.geojson").read_bytes(), name
+        assert (built_atlas / f"{name}.geojson").read_bytes() == (again / f"{name}.geojson").read_bytes(), (
+            name
+        )
     report = json.loads((again / "report.json").read_text(encoding="utf-8"))
     assert report["counts"]["documents"]["total"] == 14
     assert set(report["timings_s"]) >= {"ingest", "extract", "indicators", "geocode", "layers"}
