@@ -27,6 +27,7 @@ app: $(STAMP) $(ASSETS)
 
 test: $(STAMP) $(ASSETS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
