@@ -21,6 +21,7 @@ import bisect
 import importlib.util
 import logging
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -310,17 +311,40 @@ def _check_prefix(prefix: str) -> str:
     return code
 
 
-def location_dictionary_path() -> Path:
-    """Path of jionlp's ``china_location.txt`` inside the installed package (not imported)."""
+def jionlp_dictionary_dir() -> Path:
+    """Folder of jionlp's dictionaries inside the installed package (jionlp is not imported)."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         msg = "jionlp is not installed: its location dictionary is needed; run `pip install jionlp==1.5.31`"
         raise DataMissingError(msg)
-    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
-    if not path.exists():
-        msg = f"jionlp's location dictionary is missing at {str(path)!r}; reinstall jionlp"
-        raise DataMissingError(msg)
-    return path
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+
+
+def jionlp_dictionary_bytes(name: str) -> bytes:
+    """Bytes of jionlp's dictionary ``name`` (e.g. ``china_location``).
+
+    jionlp ships most dictionaries zipped and unzips them on its first import; read the ``.txt``
+    when it is there, else the member of the ``.zip`` in memory (site-packages stays untouched).
+    """
+    folder = jionlp_dictionary_dir()
+    txt = folder / f"{name}.txt"
+    try:
+        if txt.exists():
+            return txt.read_bytes()
+        with zipfile.ZipFile(folder / f"{name}.zip") as archive:
+            return archive.read(f"{name}.txt")
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        msg = (
+            f"jionlp's dictionary {name!r} is missing or damaged in {str(folder)!r} ({exc}); reinstall jionlp"
+        )
+        raise DataMissingError(msg) from exc
+
+
+def location_dictionary_path() -> Path:
+    """Where jionlp's ``china_location`` dictionary lives (``.txt``, or the ``.zip`` holding it)."""
+    folder = jionlp_dictionary_dir()
+    txt = folder / "china_location.txt"
+    return txt if txt.exists() else folder / "china_location.zip"
 
 
 @lru_cache(maxsize=2)
@@ -330,12 +354,15 @@ def load_admin_tree(path: str | Path | None = None) -> AdminTree:
     Measured: about 0.05 s (read + index of the county lines); towns and villages are parsed
     per county on first use.
     """
-    src = Path(path) if path is not None else location_dictionary_path()
-    try:
-        data = src.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read the location dictionary {str(src)!r}: {exc}; check the path"
-        raise DataMissingError(msg) from exc
+    if path is None:
+        src, data = location_dictionary_path(), jionlp_dictionary_bytes("china_location")
+    else:
+        src = Path(path)
+        try:
+            data = src.read_bytes()
+        except OSError as exc:
+            msg = f"cannot read the location dictionary {str(src)!r}: {exc}; check the path"
+            raise DataMissingError(msg) from exc
     tree = AdminTree(data, source=str(src))
     log.debug("admin tree: %d county blocks from %s", len(tree._blocks), src)
     return tree

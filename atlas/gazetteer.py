@@ -220,14 +220,15 @@ def _latin_key(name: str) -> str:
 @lru_cache(maxsize=1)
 def _char_readings() -> dict[str, tuple[str, ...]]:
     """Toneless pinyin readings per character, from jionlp's character dictionary (file only)."""
-    from atlas.admin_tree import location_dictionary_path
+    from atlas.admin_tree import jionlp_dictionary_bytes
 
-    path = location_dictionary_path().with_name("chinese_char_dictionary.txt")
     out: dict[str, tuple[str, ...]] = {}
-    if not path.exists():
-        log.warning("jionlp's character dictionary is missing at %s: no pinyin matching", path)
+    try:
+        text = jionlp_dictionary_bytes("chinese_char_dictionary").decode("utf-8")
+    except DataMissingError as exc:
+        log.warning("%s: no pinyin matching", exc)
         return out
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         char, _, rest = line.partition("\t")
         if len(char) != 1:
             continue
