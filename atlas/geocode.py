@@ -11,7 +11,10 @@
   (precision ``county``); a town and villages inside it collapse to the town;
 - **themes** — parks (``attrs["place"]``) and ecological zones (``attrs["places"]``) named after a
   village or town are placed there (七里峪 → 七里峪村, 李曹镇); rivers, mountains and other large
-  natural features only match a place by its full written name (汾河 is not 汾河村);
+  natural features only match a place by its full written name (汾河 is not 汾河村); a river, lake
+  or mountain range of the gazetteer with a line or area of its own is placed as its section inside
+  the document's region (``exact``, clipped to the county or prefecture polygon), and only if it
+  passes through that region (a basin or a structure component is not drawn as its river);
   corridors become ``schematic`` lines through their resolved endpoints; structure components are
   placed at the towns they name; red-line statements take the region's polygon;
 - **fallback** — unresolved mentions get the label point of their county (a county document, or
@@ -63,6 +66,7 @@ class _Context:
     gaz: Gazetteer
     region: AdminUnit | None
     scopes: list[str] = field(default_factory=list)  # region, prefecture, province prefixes
+    clipped: dict[tuple[str, int], Any] = field(default_factory=dict)  # extended feature ∩ region
 
     @property
     def b(self) -> Boundaries:
@@ -149,8 +153,61 @@ def _looks_like_water(name: str) -> bool:
     return bool(name) and name[-1] in WATER_ENDINGS
 
 
-def _resolve(ctx: _Context, name: str, *, natural: bool = False, endpoint: bool = False) -> _Placement | None:
-    """Resolve one place name in the document's scopes (region → prefecture → province)."""
+#: How far inside the region polygon a clipped river or lake stays (degrees, about 10 cm).
+CLIP_MARGIN_DEG = 1e-6
+
+
+def _extended(c: Candidate) -> bool:
+    """A curated feature with a line or area of its own (a river, lake or mountain range)."""
+    g = c.geometry
+    return (
+        not c.is_admin
+        and c.kind not in _PLACE_KINDS
+        and g is not None
+        and g.geom_type not in ("Point", "MultiPoint")
+    )
+
+
+def _clip(ctx: _Context, c: Candidate) -> Any:
+    """The part of an extended feature inside the document's region (same dimension: a river's
+    section, a lake's area), or None when it does not pass through the region."""
+    region = ctx.region
+    if region is None:
+        return None
+    key = (c.name, id(c.geometry))
+    if key in ctx.clipped:
+        return ctx.clipped[key]
+    polygon = ctx.b.geometry(region.adcode)
+    dim = shapely.get_dimensions(c.geometry)
+    inside = None
+    if polygon.intersects(c.geometry):
+        # cut with the region shrunk by ~10 cm, so that the section stays inside its polygon
+        # after floating-point intersection and after rounding to 6 decimals in the layers
+        inner = _cached("inner", ctx.b, region.adcode, lambda: polygon.buffer(-CLIP_MARGIN_DEG))
+        parts = shapely.get_parts(shapely.intersection(c.geometry, inner))
+        parts = [g for g in parts if shapely.get_dimensions(g) == dim and not g.is_empty]
+        if dim == 1:
+            parts = [g for g in parts if g.length > 0]
+        elif dim == 2:
+            parts = [g for g in parts if g.area > 0]
+        if parts:
+            inside = parts[0] if len(parts) == 1 else shapely.union_all(parts)
+    ctx.clipped[key] = inside
+    return inside
+
+
+def _in_region(ctx: _Context, c: Candidate) -> bool:
+    """False for an extended feature that does not pass through the document's region."""
+    return not _extended(c) or _clip(ctx, c) is not None
+
+
+def _resolve(
+    ctx: _Context, name: str, *, natural: bool = False, endpoint: bool = False, extended: bool = True
+) -> _Placement | None:
+    """Resolve one place name in the document's scopes (region → prefecture → province).
+
+    ``extended=False`` ignores rivers, lakes and mountain ranges (a corridor endpoint, a basin).
+    """
     name = fold(name or "").strip()
     if len(name) < 2 or ctx.region is None:
         return None
@@ -159,6 +216,9 @@ def _resolve(ctx: _Context, name: str, *, natural: bool = False, endpoint: bool 
         cands = gaz.search(name, within=scope, fuzzy=(i == 0 and not natural))
         if natural or _looks_like_water(name):  # 汾河 is not 汾河村: places only by full name
             cands = [c for c in cands if not (c.kind in _PLACE_KINDS and c.tier != "exact")]
+        # a river or lake elsewhere in the province is not evidence for this region
+        cands = [c for c in cands if (extended and not endpoint) or not _extended(c)]
+        cands = [c for c in cands if _in_region(ctx, c)]
         if i > 0:
             if endpoint:  # a corridor endpoint: a real town by its short name too (蒲州 → 蒲州镇)
                 cands = [c for c in cands if c.kind != "village" and not _generic_town(c)]
@@ -233,6 +293,8 @@ def _feature(
 def _from_placement(m: Mention, p: _Placement, ctx: _Context) -> Feature | None:
     """A feature at a resolved placement (a point, or the label point of its known county)."""
     c = p.candidate
+    if c is not None and _extended(c):
+        return _combine(m, [c], ctx)
     if c is not None and c.geometry is not None:
         return _feature(m, c.geometry, c.precision, _placement_code(ctx, c), ctx, c.name, c.source)
     known = p.county_code or (c.county_code if c else None)
@@ -256,18 +318,27 @@ def _placement_code(ctx: _Context, c: Candidate) -> str:
 
 
 def _combine(m: Mention, found: list[Candidate], ctx: _Context) -> Feature:
-    """One feature at several resolved places (Point for one, MultiPoint for several)."""
+    """One feature at several resolved places: a Point for one, a MultiPoint for several; extended
+    features (rivers, lakes) only when no point was found, as their sections inside the region."""
     seen: dict[tuple[float, float], Candidate] = {}
-    lines = []
+    extended: dict[str, Candidate] = {}
     for c in found:
-        if c.geometry.geom_type == "Point":
+        if _extended(c):
+            extended.setdefault(c.name, c)
+        elif c.geometry.geom_type == "Point":
             seen.setdefault((round(c.geometry.x, 7), round(c.geometry.y, 7)), c)
-        else:
-            lines.append(c)
-    if lines and not seen and len(lines) == 1:
-        c = lines[0]
-        return _feature(m, c.geometry, c.precision, _placement_code(ctx, c), ctx, c.name, c.source)
-    used = list(seen.values()) or found[:1]
+    if extended and not seen and ctx.region is not None:
+        used_ext = [(c, _clip(ctx, c)) for c in extended.values()]
+        used_ext = [(c, g) for c, g in used_ext if g is not None]
+        # one kind of geometry per feature: the dimension of the first (a river, then lakes on it)
+        used_ext = [(c, g) for c, g in used_ext if g.geom_type[-4:] == used_ext[0][1].geom_type[-4:]]
+        if used_ext:
+            geoms = [g for _, g in used_ext]
+            geom = geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+            sources = "; ".join(dict.fromkeys(c.source for c, _ in used_ext))
+            placed = "、".join(c.name for c, _ in used_ext)
+            return _feature(m, geom, "exact", ctx.region.adcode, ctx, placed, sources)
+    used = list(seen.values()) or [c for c in found if not _extended(c)][:1] or found[:1]
     first = used[0]
     geom = first.geometry if len(used) == 1 else shapely.MultiPoint([c.geometry for c in used])
     precision = max((c.precision for c in used), key=lambda p: _PRECISION_ORDER.get(p, 9))
@@ -347,12 +418,12 @@ def _fallback(m: Mention, ctx: _Context) -> Feature:
 # themes
 # ---------------------------------------------------------------------------------------------
 def _place_feature(
-    m: Mention, ctx: _Context, names: Sequence[str], *, natural: bool = False
+    m: Mention, ctx: _Context, names: Sequence[str], *, natural: bool = False, extended: bool = True
 ) -> Feature | None:
     found: list[Candidate] = []
     county_only: list[str] = []
     for name in names:
-        p = _resolve(ctx, name, natural=natural)
+        p = _resolve(ctx, name, natural=natural, extended=extended)
         if p is None:
             continue
         if (
@@ -428,13 +499,18 @@ def _strip_region_name(ctx: _Context, text: str) -> list[str]:
     return []
 
 
+#: Eco-zone kinds larger than the river or lake they are named after (汾河流域 is not 汾河's course).
+BASIN_KINDS: frozenset[str] = frozenset({"watershed", "water_source_protection"})
+
+
 def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
     # a lake named 盐池 is not the village 盐池村; a reservoir is named after its village (七里峪水库)
     natural = m.kind in NATURAL_KINDS or (m.kind == "lake_reservoir" and not m.name.endswith("水库"))
+    ext = m.kind not in BASIN_KINDS
     places = [p for p in (m.get("places") or []) if p]
-    f = _place_feature(m, ctx, places, natural=natural) if places else None
+    f = _place_feature(m, ctx, places, natural=natural, extended=ext) if places else None
     if f is None:
-        f = _place_feature(m, ctx, [m.name], natural=natural)
+        f = _place_feature(m, ctx, [m.name], natural=natural, extended=ext)
     if (f is None or f.precision in ("county", "region")) and m.kind not in NATURAL_KINDS:
         # a lake or zone named after a place (云竹湖 → 云竹镇), or naming towns inside it
         f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
@@ -442,7 +518,7 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
 
 
 def _structure(m: Mention, ctx: _Context) -> Feature | None:
-    f = _place_feature(m, ctx, [m.name])
+    f = _place_feature(m, ctx, [m.name], extended=False)
     if f is None or f.precision in ("county", "region"):
         f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
     return f

@@ -110,6 +110,109 @@ def test_river_is_not_the_village_of_the_same_name(gaz):
     assert f.precision == "county"
 
 
+# -- rivers, lakes and mountains with geometry of their own (a tiny curated file) ------------
+NATURAL_CSV = """name,kind,adcode,wkt,lon,lat,source,aliases,precision
+甲河,river,140000,"LINESTRING (111.4 36.58, 111.8 36.58, 112.3 36.6)",,,test fixture,,
+乙河,river,150000,"LINESTRING (119.3 45.5, 119.7 45.5)",,,test fixture,,
+己河,river,140000,"LINESTRING (112.0 36.5, 113.0 36.5, 114.5 36.5)",,,test fixture,,
+丙湖,lake_reservoir,140000,"POLYGON ((111.95 36.5, 112.1 36.5, 112.1 36.6, 111.95 36.6, 111.95 36.5))",,,test fixture,丙海,
+丁山,mountain,140000,"POLYGON ((111.5 36.3, 113.5 36.3, 113.5 36.9, 111.5 36.9, 111.5 36.3))",,,test fixture,,
+"""
+
+
+@pytest.fixture(scope="module")
+def natural_gaz(tmp_path_factory):
+    from atlas.gazetteer import load_gazetteer
+
+    path = tmp_path_factory.mktemp("natural") / "natural.csv"
+    path.write_text(NATURAL_CSV, encoding="utf-8")
+    return load_gazetteer(curated_paths=[path])
+
+
+def test_river_is_clipped_to_the_county_it_flows_through(natural_gaz, b):
+    doc = make_doc("治理甲河。", "141082")
+    [f] = place(doc, [mention(doc, "eco_zones", "river", "甲河", places=["甲河"])], natural_gaz)
+    assert (f.precision, f.county_code, f.county_name) == ("exact", "141082", "霍州市")
+    assert (f.placed_at, f.place_source) == ("甲河", "test fixture")
+    county = b.geometry("141082")
+    assert f.geometry.geom_type in ("LineString", "MultiLineString")
+    assert county.covers(f.geometry)
+    minx, _, maxx, _ = f.geometry.bounds
+    assert minx > 111.6 and maxx < 112.05  # the section inside 霍州市, not the whole river
+    whole = shapely.from_wkt("LINESTRING (111.4 36.58, 111.8 36.58, 112.3 36.6)")
+    assert f.geometry.length == pytest.approx(whole.intersection(county).length, rel=1e-3)
+
+
+def test_lake_and_mountain_of_a_park_are_clipped_to_the_county(natural_gaz, b):
+    doc = make_doc("建设丙海湿地公园和丁山森林公园。", "141082")
+    lake = mention(doc, "parks", "wetland_park", "丙海湿地公园", place="丙海")  # by its alias
+    hill = mention(doc, "parks", "forest_park", "丁山森林公园", place="丁山")
+    f, g = place(doc, [lake, hill], natural_gaz)
+    county = b.geometry("141082")
+    for feat, name in ((f, "丙湖"), (g, "丁山")):
+        assert (feat.precision, feat.county_code, feat.placed_at) == ("exact", "141082", name)
+        assert feat.geometry.geom_type in ("Polygon", "MultiPolygon")
+        assert county.covers(feat.geometry) and feat.geometry.area > 0
+    assert f.geometry.bounds[2] <= county.bounds[2] + 1e-9  # cut at the county's eastern edge
+    assert g.geometry.area == pytest.approx(county.area, rel=1e-3)  # the mountain covers the county
+
+
+def test_river_that_does_not_pass_through_the_region_stays_at_county(natural_gaz, b):
+    # 甲河 is in the same province, 乙河 in another one: neither passes through 沁水县
+    doc = make_doc("治理甲河和乙河。", "140521")
+    f, g = place(
+        doc,
+        [
+            mention(doc, "eco_zones", "river", "甲河", places=["甲河"]),
+            mention(doc, "eco_zones", "river", "乙河", places=["乙河"]),
+        ],
+        natural_gaz,
+    )
+    for feat in (f, g):
+        assert (feat.precision, feat.county_code) == ("county", "140521")
+        assert feat.geometry.equals(b.label_point("140521"))
+    other = make_doc("治理乙河。", "150581")
+    [h] = place(other, [mention(other, "eco_zones", "river", "乙河", places=["乙河"])], natural_gaz)
+    assert (h.precision, h.county_code) == ("exact", "150581")
+
+
+def test_prefecture_document_clips_to_the_prefecture(natural_gaz, b):
+    doc = make_doc("保护己河生态。", "140400")
+    [f] = place(doc, [mention(doc, "eco_zones", "eco_corridor", "己河", places=["己河"])], natural_gaz)
+    assert (f.precision, f.county_code, f.county_name) == ("exact", "140400", "长治市")
+    assert b.geometry("140400").covers(f.geometry)
+    assert f.geometry.bounds[2] < 113.8  # not into Hebei
+
+
+def test_two_rivers_of_one_corridor_are_one_feature(natural_gaz, b):
+    doc = make_doc("建设沿甲河、丁山的绿廊。", "141082")
+    m = mention(doc, "eco_zones", "eco_corridor", "沿甲河、丁山的绿廊", places=["甲河", "丙湖"])
+    [f] = place(doc, [m], natural_gaz)
+    assert (f.precision, f.placed_at) == ("exact", "甲河")  # one geometry type: the first's lines
+    assert "LineString" in f.geometry.geom_type and b.geometry("141082").covers(f.geometry)
+    m2 = mention(doc, "eco_zones", "eco_corridor", "沿甲河、丁山的绿廊", places=["丙湖", "丁山"])
+    [g] = place(doc, [m2], natural_gaz)
+    assert (g.precision, g.placed_at) == ("exact", "丙湖、丁山")
+    assert g.geometry.geom_type in ("Polygon", "MultiPolygon") and b.geometry("141082").covers(g.geometry)
+
+
+def test_basin_and_structure_are_not_drawn_as_the_river(natural_gaz):
+    doc = make_doc("甲河流域综合治理。打造甲河发展带。", "141082")
+    basin = mention(doc, "eco_zones", "watershed", "甲河流域", places=["甲河"])
+    belt = mention(doc, "structure", "belt", "甲河发展带")
+    f, g = place(doc, [basin, belt], natural_gaz)
+    assert (f.precision, f.county_code) == ("county", "141082")
+    assert g.precision == "county"
+
+
+def test_names_match_whole_not_by_prefix_or_sound(natural_gaz):
+    doc = make_doc("建设甲阳公园。治理甲河村周边。", "141082")
+    park = mention(doc, "parks", "urban_park", "甲阳公园", place="甲阳")
+    zone = mention(doc, "eco_zones", "other", "甲河村周边", places=["甲河村"])
+    f, g = place(doc, [park, zone], natural_gaz)
+    assert f.precision == "county" and g.precision == "county"
+
+
 # -- corridors -------------------------------------------------------------------------------
 def test_corridor_between_counties_is_schematic(gaz, b):
     doc = make_doc("建成黎霍高速。", "141082")
