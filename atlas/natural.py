@@ -94,14 +94,15 @@ _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
 @lru_cache(maxsize=1)
 def _simplified_chars() -> dict[str, str]:
     """Traditional → simplified characters, from jionlp's table (file only, no import of jionlp)."""
-    from atlas.admin_tree import location_dictionary_path
+    from atlas.admin_tree import jionlp_dictionary_bytes
 
-    path = location_dictionary_path().with_name("tra2sim_char.txt")
-    if not path.exists():
-        log.warning("jionlp's tra2sim_char.txt is missing at %s: traditional names kept as written", path)
+    try:
+        text = jionlp_dictionary_bytes("tra2sim_char").decode("utf-8")
+    except DataMissingError as exc:
+        log.warning("no traditional → simplified table (%s): names kept as written", exc)
         return {}
     table: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         trad, _, simp = line.partition("\t")
         if len(trad) == 1 and len(simp.strip()) == 1:
             table[trad] = simp.strip()
