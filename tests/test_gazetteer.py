@@ -239,6 +239,15 @@ def test_real_traps(real):
     assert [c.name for c in real.search("霍林郭勒", within="150581")] == ["霍林郭勒市"]
 
 
+def test_real_lakes_from_natural_earth_by_geometry(real):
+    [c] = real.search("呼伦湖", within="1507")  # Natural Earth 10m lakes, inside 呼伦贝尔市
+    assert (c.kind, c.precision, c.tier) == ("lake_reservoir", "exact", "exact")
+    assert c.geometry.geom_type in ("Polygon", "MultiPolygon") and "Natural Earth" in c.source
+    assert [x.name for x in real.search("呼倫湖", within="1507")] == ["呼伦湖"]  # as written (alias)
+    assert real.search("呼伦湖", within="14") == []  # not in Shanxi
+    assert real.search("青海湖", within="630000")[0].county_code == "630000"
+
+
 def test_real_points_inside_their_county(real):
     b = load_boundaries()
     for code in ("141082", "140521"):

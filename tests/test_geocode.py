@@ -213,6 +213,21 @@ def test_names_match_whole_not_by_prefix_or_sound(natural_gaz):
     assert f.precision == "county" and g.precision == "county"
 
 
+def test_shipped_lake_is_clipped_to_the_county_document(gaz, b):
+    # 呼伦湖 (Natural Earth 10m lakes) lies across several counties of 呼伦贝尔市
+    doc = make_doc("保护呼伦湖湿地。", "150727")
+    [f] = place(doc, [mention(doc, "eco_zones", "lake_reservoir", "呼伦湖", places=["呼伦湖"])], gaz)
+    assert (f.precision, f.county_code, f.county_name) == ("exact", "150727", "新巴尔虎右旗")
+    assert f.geometry.geom_type in ("Polygon", "MultiPolygon")
+    assert b.geometry("150727").covers(f.geometry)
+    assert "Natural Earth" in f.place_source
+    elsewhere = make_doc("保护呼伦湖湿地。", "141082")  # named in a 霍州市 plan: not placed there
+    [g] = place(
+        elsewhere, [mention(elsewhere, "eco_zones", "lake_reservoir", "呼伦湖", places=["呼伦湖"])], gaz
+    )
+    assert (g.precision, g.county_code) == ("county", "141082")
+
+
 # -- corridors -------------------------------------------------------------------------------
 def test_corridor_between_counties_is_schematic(gaz, b):
     doc = make_doc("建成黎霍高速。", "141082")
