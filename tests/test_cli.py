@@ -87,3 +87,16 @@ def test_offsets_point_at_the_mention(plans_dir, built_atlas):
             # the span holds the mention (a red line: its statement; a shared-suffix list item:
             # its own part), so it shares its characters with the name
             assert set(quoted) & set(row.name), (layer, row.name, quoted)
+
+
+def test_committed_sample_atlas_is_up_to_date(built_atlas):
+    """layers/ is what `make build` gives today: rebuild and commit it when the pipeline changes."""
+    from atlas import settings
+
+    committed = settings.PROJECT_ROOT / "layers"
+    stale = [
+        name
+        for name in LAYERS
+        if (committed / f"{name}.geojson").read_bytes() != (built_atlas / f"{name}.geojson").read_bytes()
+    ]
+    assert not stale, f"layers/ is stale for {stale}: run `make build` and commit layers/"
