@@ -843,6 +843,26 @@ def chart_data(table: pd.DataFrame, chart: str) -> tuple[pd.DataFrame, pd.DataFr
     return part[part["stated"]], part[~part["stated"]]
 
 
+def not_stated_summary(table: pd.DataFrame, chart: str) -> list[str]:
+    """One line per region listing the values of a chart its plans do not state.
+
+    ``["沁水县: 森林覆盖率 (基期 base, 目标 target)、PM2.5 浓度 (基期 base)"]``; regions stating every
+    value get no line.
+    """
+    _, missing = chart_data(table, chart)
+    lines = []
+    for region, group in missing.groupby("region_name", sort=False):
+        items: dict[str, list[str]] = {}
+        for label in group["label"]:
+            name, _, part = str(label).partition(" · ")
+            items.setdefault(name.split(" ")[0], []).append(part)
+        text = "、".join(
+            f"{n} ({', '.join(p for p in parts if p)})" if any(parts) else n for n, parts in items.items()
+        )
+        lines.append(f"{region}: {text}")
+    return lines
+
+
 def comparison_chart(table: pd.DataFrame, chart: str) -> Any:
     """An Altair grouped bar chart of one entry of :data:`CHARTS` (None when nothing is stated).
 
