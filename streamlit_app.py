@@ -21,6 +21,7 @@ navigation = st.navigation(
         st.Page(_ui.PAGES["overview"], title="总览 Overview", default=True),
         st.Page(_ui.PAGES["county"], title="县域布局 County layout", url_path="county"),
         st.Page(_ui.PAGES["export"], title="导出 Export", url_path="export"),
+        st.Page("app_pages/compare.py", title="地区对比 Compare", url_path="compare"),
     ]
 )
 frame = _ui.sidebar()
