@@ -15,7 +15,7 @@ from app_pages import _ui
 from atlas import compare
 
 KEY, SAVED, PARAM = "compare_regions", "compare_saved", "regions"
-MAP_HEIGHT = 440
+MAP_HEIGHT = 560
 
 ctx = _ui.context()
 st.title("地区对比 Compare regions")

@@ -896,6 +896,11 @@ def comparison_chart(table: pd.DataFrame, chart: str) -> Any:
             .resolve_scale(y="independent")
         )
     labels = list(dict.fromkeys(shown["label"]))
+    scale = alt.Undefined
+    if chart == "counts":  # the maps' theme colours
+        theme_of = {"n_parks": "parks", "n_eco_zones": "eco_zones", "n_red_lines": "red_lines"}
+        cols = list(dict.fromkeys(shown["column"]))
+        scale = alt.Scale(domain=labels, range=[maps.THEME_STYLES[theme_of[c]][1] for c in cols])
     return (
         alt.Chart(shown)
         .mark_bar()
@@ -904,7 +909,11 @@ def comparison_chart(table: pd.DataFrame, chart: str) -> Any:
             xOffset=alt.XOffset("label:N", sort=labels),
             y=alt.Y("value:Q", title=CHARTS[chart][0]),
             color=alt.Color(
-                "label:N", sort=labels, title=None, legend=alt.Legend(orient="bottom", columns=2)
+                "label:N",
+                sort=labels,
+                scale=scale,
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
             ),
             tooltip=tooltip,
         )
@@ -953,6 +962,20 @@ def view_bounds(
     return [[float(ys[2]), float(xs[0])], [float(ys[3]), float(xs[1])]]
 
 
+#: A smaller, see-through legend for maps that share the page width (same rows as the county page).
+_COMPACT_LEGEND_CSS = (
+    ".atlas-legend{font-size:11px;line-height:1.3;padding:4px 7px;background:rgba(255,255,255,0.82);}"
+    ".atlas-legend .atlas-legend-note{font-size:10px;}"
+)
+
+
+def _collapse_layer_control(m: folium.Map) -> None:
+    """Fold the layer switcher into its button: narrow side-by-side maps keep room for features."""
+    for child in m._children.values():
+        if isinstance(child, folium.LayerControl):
+            child.options["collapsed"] = True
+
+
 def _set_view(m: folium.Map, bounds: list[list[float]], *, gcj02: bool) -> None:
     """Fit the map to ``bounds`` with fractional zoom (runs after the builder's own fit)."""
     if gcj02:
@@ -972,12 +995,16 @@ def comparison_maps(
     themes: Sequence[str] = MAP_THEMES,
     boundaries: Boundaries | None = None,
     asset_base_url: str | None = None,
+    collapse_layers: bool = True,
 ) -> tuple[dict[str, folium.Map], tuple[float, float]]:
     """One :func:`atlas.maps.region_map` per region, all at one shared ground scale.
 
     Every map gets the same styles and legend (the county page's) and is fitted to a box of the
     same size in km centred on its region, with fractional zoom: drawn in frames of equal size,
     the maps then show equal metres per pixel, so areas can be compared by eye.
+
+    The layer switcher is folded into its button (``collapse_layers``) so narrow maps keep room
+    for the features; the legend stays open.
 
     Returns
     -------
@@ -1000,12 +1027,15 @@ def comparison_maps(
             asset_base_url=asset_base_url,
         )
         _set_view(m, view_bounds(code, extent, boundaries=b), gcj02=bm.datum == "gcj02")
+        if collapse_layers:
+            _collapse_layer_control(m)
+            m.add_child(_Style(_COMPACT_LEGEND_CSS))
         out[code] = m
     return out, extent
 
 
-class _RegionStyle(MacroElement):
-    """CSS giving each region's markers its outline colour on the combined map."""
+class _Style(MacroElement):
+    """Extra CSS of the comparison maps (compact legend, region colours of the combined map)."""
 
     _template = Template(
         """
@@ -1052,7 +1082,7 @@ def combined_map(
         f".atlas-compare-r{i} .atlas-shape{{border-color:{col} !important;border-width:3px;}}"
         for i, col in enumerate(colors.values())
     )
-    m.add_child(_RegionStyle(css))
+    m.add_child(_Style(_COMPACT_LEGEND_CSS + css))
 
     names = {c: b.get(c).name for c in codes}
     outlines = maps._Geometries(tolerance=0.0, shift=shift)

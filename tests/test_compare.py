@@ -303,6 +303,7 @@ def test_side_by_side_maps_share_the_scale_and_the_legend(atlas):
         assert np.allclose(got, want, atol=1e-9)
     page = maps_by_code[HUOZHOU].get_root().render()
     assert "atlas-theme-parks" in page and "atlas-theme-red_lines" in page
+    assert re.search(r'"collapsed":\s*true', page)
 
 
 def test_combined_map_colour_codes_regions(atlas):
