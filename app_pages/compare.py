@@ -52,7 +52,7 @@ _ui.keep_valid(KEY, list(ctx.regions))
 codes = st.multiselect(
     "对比地区 Regions to compare (2–4)",
     options=list(ctx.regions),
-    format_func=ctx.regions.get,
+    format_func=lambda c: ctx.regions.get(c, c),
     max_selections=compare.MAX_REGIONS,
     key=KEY,
     placeholder="选择 2–4 个地区 Choose 2–4 regions",
@@ -74,7 +74,7 @@ left, mid, right = st.columns([2, 2, 3], vertical_alignment="center")
 view = left.segmented_control(
     "地图 Maps",
     options=["side", "combined"],
-    format_func={"side": "并排 Side by side", "combined": "合并 Combined"}.get,
+    format_func=lambda v: {"side": "并排 Side by side", "combined": "合并 Combined"}.get(v, v),
     default="side",
     key="compare_view",
 )

@@ -896,7 +896,7 @@ def comparison_chart(table: pd.DataFrame, chart: str) -> Any:
             .resolve_scale(y="independent")
         )
     labels = list(dict.fromkeys(shown["label"]))
-    scale = alt.Undefined
+    scale: Any = alt.Undefined
     if chart == "counts":  # the maps' theme colours
         theme_of = {"n_parks": "parks", "n_eco_zones": "eco_zones", "n_red_lines": "red_lines"}
         cols = list(dict.fromkeys(shown["column"]))
