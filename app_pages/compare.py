@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _ui
-from atlas import compare
+from atlas import compare, maps
 
 KEY, SAVED, PARAM = "compare_regions", "compare_saved", "regions"
 MAP_HEIGHT = 560
@@ -86,7 +86,7 @@ with _ui.guard("对比地图 Comparison maps"):
         evidence.update(_ui.evidence(ctx.layers_dir, ctx.signature, code))
     base_url = _ui.asset_base_url()
     if view == "combined":
-        fmap = compare.combined_map(
+        fmap = maps.combined_map(
             ctx.layers, codes, basemap=ctx.basemap, evidence=evidence, asset_base_url=base_url
         )
         st.caption(
@@ -94,7 +94,7 @@ with _ui.guard("对比地图 Comparison maps"):
         )
         st_folium(fmap, key="compare_map_combined", height=600, use_container_width=True, returned_objects=[])
     else:
-        by_code, (width_km, height_km) = compare.comparison_maps(
+        by_code, (width_km, height_km) = maps.comparison_maps(
             ctx.layers, codes, basemap=ctx.basemap, evidence=evidence, asset_base_url=base_url
         )
         st.caption(

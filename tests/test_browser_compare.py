@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import app_data, assets, compare, settings
+from atlas import app_data, assets, maps, settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = settings.PROJECT_ROOT / "test-artifacts"
@@ -117,7 +117,7 @@ def browser():
 
 def _expected_counts(layers: dict, code: str) -> dict[str, int]:
     out = {}
-    for theme in compare.MAP_THEMES:
+    for theme in maps.COMPARE_THEMES:
         frame = layers[theme]
         frame = frame[frame["region_code"].astype(str) == code]
         out[theme] = int(sum(1 for g in frame.geometry if g is not None and not g.is_empty))

@@ -14,7 +14,7 @@ import pytest
 from affine import Affine
 from pyproj import Geod
 
-from atlas import compare
+from atlas import compare, maps
 from atlas._errors import InputError
 from atlas.boundaries import load_boundaries
 from atlas.layers import area_km2
@@ -275,13 +275,13 @@ def test_chart_data_leaves_out_what_is_not_stated(table):
 # ---------------------------------------------------------------------------------------------
 def test_shared_extent_and_view_boxes_have_one_ground_size():
     b = load_boundaries()
-    w1, h1, *_ = compare._extent_km(b.display_geometry(HUOZHOU))
-    w2, h2, *_ = compare._extent_km(b.display_geometry(CHANGZHI))
-    extent = compare.shared_extent_km([HUOZHOU, CHANGZHI])
+    w1, h1, *_ = maps._extent_km(b.display_geometry(HUOZHOU))
+    w2, h2, *_ = maps._extent_km(b.display_geometry(CHANGZHI))
+    extent = maps.shared_extent_km([HUOZHOU, CHANGZHI])
     geod = Geod(ellps="WGS84")
     assert extent == (max(w1, w2), max(h1, h2))
     for code in (HUOZHOU, HOLINGOL):
-        (s, w), (n, e) = compare.view_bounds(code, extent)
+        (s, w), (n, e) = maps.view_bounds(code, extent)
         lat, lon = (s + n) / 2, (w + e) / 2
         bw = geod.inv(w, lat, e, lat)[2] / 1000  # across the centre
         bh = geod.inv(lon, s, lon, n)[2] / 1000
@@ -293,13 +293,13 @@ def _fit_bounds(page: str) -> list[str]:
 
 
 def test_side_by_side_maps_share_the_scale_and_the_legend(atlas):
-    maps_by_code, extent = compare.comparison_maps(atlas, [HUOZHOU, CHANGZHI])
+    maps_by_code, extent = maps.comparison_maps(atlas, [HUOZHOU, CHANGZHI])
     assert list(maps_by_code) == [HUOZHOU, CHANGZHI]
     for code, m in maps_by_code.items():
         page = m.get_root().render()
         assert '"zoomSnap": 0' in page
         last = _fit_bounds(page)[-1]  # the shared box wins over the builder's own fit
-        got, want = json.loads(last), compare.view_bounds(code, extent)
+        got, want = json.loads(last), maps.view_bounds(code, extent)
         assert np.allclose(got, want, atol=1e-9)
     page = maps_by_code[HUOZHOU].get_root().render()
     assert "atlas-theme-parks" in page and "atlas-theme-red_lines" in page
@@ -307,7 +307,7 @@ def test_side_by_side_maps_share_the_scale_and_the_legend(atlas):
 
 
 def test_combined_map_colour_codes_regions(atlas):
-    m = compare.combined_map(atlas, [HUOZHOU, CHANGZHI])
+    m = maps.combined_map(atlas, [HUOZHOU, CHANGZHI])
     page = m.get_root().render()
     assert "atlas-compare-r0" in page and "atlas-compare-r1" in page
     legend = next(e for e in compare.maps._walk(m) if isinstance(e, compare.maps.Legend)).legend_html
@@ -315,4 +315,4 @@ def test_combined_map_colour_codes_regions(atlas):
     assert 'data-theme="parks" data-count="5"' in legend  # every mention is drawn
     assert 'data-theme="eco_zones" data-count="4"' in legend
     with pytest.raises(InputError, match="got 5 regions"):
-        compare.combined_map(atlas, [HUOZHOU, CHANGZHI, HOLINGOL, "140521", "140802"])
+        maps.combined_map(atlas, [HUOZHOU, CHANGZHI, HOLINGOL, "140521", "140802"])
