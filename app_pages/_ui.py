@@ -96,7 +96,9 @@ def keep_valid(key: str, options: list[str]) -> None:
     """Drop values of a multiselect's state that are no longer among its options."""
     value = st.session_state.get(key)
     if isinstance(value, list):
-        st.session_state[key] = [v for v in value if v in options]
+        kept = [v for v in value if v in options]
+        if kept != value:  # writing an unchanged value would undo a click the browser sent meanwhile
+            st.session_state[key] = kept
 
 
 def open_region(code: str) -> None:
