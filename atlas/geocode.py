@@ -38,6 +38,7 @@ import shapely
 
 from atlas._errors import InputError
 from atlas.admin_tree import place_short_name
+from atlas.airports import SOURCE_AIRPORTS, find_airport
 from atlas.boundaries import Boundaries
 from atlas.gazetteer import SOURCE_BOUNDARIES, Candidate, Gazetteer, load_gazetteer
 from atlas.models import AdminUnit, Document, Feature, Mention
@@ -392,6 +393,21 @@ def _counties_named(ctx: _Context, text: str) -> list[str]:
     return [c for _, c in sorted(hits)]
 
 
+def _county_heading(ctx: _Context, name: str) -> list[str]:
+    """A two-character county (沁县, 应县) that a mention's name starts with: 应县通用机场 → 应县.
+
+    Such names are not searched inside sentences (相应县级 holds 应县), only at the head of a name.
+    """
+    if ctx.region is None or ctx.region.level == "county":
+        return []
+    prefix = _prefix(ctx.region.adcode)
+    return [
+        u.adcode
+        for u in ctx.b.find(name[:2])
+        if u.level == "county" and len(u.name) == 2 and u.adcode.startswith(prefix)
+    ]
+
+
 def _fallback(m: Mention, ctx: _Context) -> Feature:
     region = ctx.region
     if region is None:
@@ -401,7 +417,7 @@ def _fallback(m: Mention, ctx: _Context) -> Feature:
         return _feature(
             m, ctx.b.label_point(region.adcode), "county", region.adcode, ctx, region.name, SOURCE_BOUNDARIES
         )
-    named = _counties_named(ctx, fold(m.name))
+    named = _counties_named(ctx, fold(m.name)) or _county_heading(ctx, fold(m.name))
     if not named:
         sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
         named = _counties_named(ctx, sentence)
@@ -566,7 +582,29 @@ def _region_place_keys(gaz: Gazetteer, prefix: str, *, aliases: bool) -> dict[st
     return _cached(kind, gaz, prefix, lambda: _build_place_keys(prefix, gaz, aliases))
 
 
+def _airport(m: Mention, ctx: _Context) -> Feature | None:
+    """An existing airport at its own coordinates, when one in the document's prefecture has the
+    name's place as its city or name (长治机场 → Changzhi Airport); else None."""
+    region = ctx.region
+    if region is None:
+        return None
+    scope = region.prefecture_code if region.level == "county" else region.adcode
+    if scope not in ctx.b.units:  # a district of a municipality: the municipality is the scope
+        scope = region.province_code
+    airport = find_airport(m.name, within=ctx.b.geometry(scope))
+    if airport is None:
+        return None
+    county = ctx.b.county_at(airport.lon, airport.lat)
+    if county is None:
+        return None
+    return _feature(m, airport.point, "exact", county.adcode, ctx, airport.name, SOURCE_AIRPORTS)
+
+
 def _corridor(m: Mention, ctx: _Context) -> Feature | None:
+    if m.kind == "airport":
+        placed = _airport(m, ctx)
+        if placed is not None:
+            return placed
     names = list(m.get("endpoints") or [])
     codes = list(m.get("endpoint_codes") or [])
     points: list[tuple[shapely.Point, str, str, str]] = []  # point, name, source, county code
