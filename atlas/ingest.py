@@ -185,6 +185,10 @@ def _pdf_text(path: Path) -> str:
     return text
 
 
+def _human_size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB"
+
+
 def source_text(path: str | Path) -> str:
     """The decoded text of one file, the coordinate system of every offset into it."""
     path = Path(path)
@@ -200,7 +204,7 @@ def source_text(path: str | Path) -> str:
         raise InputError(msg) from exc
     if size > settings.MAX_FILE_BYTES:
         msg = (
-            f"{path.name}: {size / 1e6:.0f} MB is larger than the {settings.MAX_FILE_BYTES / 1e6:.0f} MB "
+            f"{path.name}: {_human_size(size)} is larger than the {_human_size(settings.MAX_FILE_BYTES)} "
             "limit; split it or raise ATLAS_MAX_FILE_BYTES"
         )
         raise InputError(msg)

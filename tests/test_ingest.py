@@ -198,3 +198,16 @@ def test_kind_rules():
     assert detect_kind("某市国民经济和社会发展第十四个五年规划纲要", "") == "fyp_outline"
     assert detect_kind("某县：绘就城乡发展新画卷", "近年来，某县加快建设。") == "article"
     assert detect_kind("", "", titled=False) == "unknown"
+
+
+def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
+    from atlas import settings
+
+    monkeypatch.setattr(settings, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "huge.txt"
+    path.write_text("森林公园。" * 400, encoding="utf-8")
+    with pytest.raises(
+        InputError,
+        match=r"huge.txt: 6.0 KB is larger than the 1.0 KB limit; split it or raise ATLAS_MAX_FILE_BYTES",
+    ):
+        documents_from_file(path)
