@@ -104,10 +104,10 @@ def test_airport_named_after_a_place_inside_its_name():
 
 def test_two_airports_share_one_head():
     assert _names("加快右玉、应县通用机场前期工作。", SHUOZHOU) == ["右玉通用机场", "应县通用机场"]
-    assert _names("开展襄垣、沁县、平顺等通用机场前期研究。", CHANGZHI) == [
-        "襄垣通用机场",
-        "沁县通用机场",
+    assert _names("谋划平顺、沁县、襄垣等通用机场。", CHANGZHI) == [
         "平顺通用机场",
+        "沁县通用机场",
+        "襄垣通用机场",
     ]
 
 

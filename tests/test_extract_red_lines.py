@@ -36,8 +36,8 @@ def test_area_share_and_named_zone() -> None:
 
 
 def test_three_control_lines_without_the_word_red_line() -> None:
-    assert _spans("科学划定生态保护、永久基本农田、城镇开发边界线。") == [
-        "科学划定生态保护、永久基本农田、城镇开发边界线"
+    assert _spans("要依法划定生态保护、永久基本农田、城镇开发边界线。") == [
+        "要依法划定生态保护、永久基本农田、城镇开发边界线"
     ]
 
 

@@ -17,15 +17,15 @@ from atlas.ingest import (
 
 # A short plan of our own, written for these tests.
 PLAN = (
-    "主办单位:山西省临汾市霍州市人民政府 版权所有\n"
+    "主办单位:山西省临汾市古县人民政府 版权所有\n"
     "晋ICP备00000000号\n"
-    "霍州市国民经济和社会发展\n"
+    "古县国民经济和社会发展\n"
     "第十四个五年规划和二〇三五年远景目标纲要\n"
-    "霍州市人民政府\n"
+    "古县人民政府\n"
     "2021年10月9日\n"
     "第一章 发展基础\n"
-    "全市森林覆盖率稳步提高，临汾市和太原市的客商到霍州投资。\n"
-    "网站标识码:1410820001\n"
+    "全市森林覆盖率稳步提高，临汾市和太原市的客商到古县投资。\n"
+    "网站标识码:1410250001\n"
 )
 
 SAMPLE_TABLE = {
@@ -82,9 +82,9 @@ def test_listing_page_split_into_items(plans_dir):
 
 def test_title_region_and_boilerplate_of_own_plan():
     (doc,) = documents_from_text(PLAN, source_file="plan.txt")
-    assert doc.title == "霍州市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
-    assert (doc.kind, doc.year, doc.region.adcode) == ("fyp_outline", 2021, "141082")
-    assert doc.text.startswith("霍州市国民经济")
+    assert doc.title == "古县国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
+    assert (doc.kind, doc.year, doc.region.adcode) == ("fyp_outline", 2021, "141025")
+    assert doc.text.startswith("古县国民经济")
     assert doc.text.endswith("投资。")
     assert PLAN[doc.char_start : doc.char_end] == doc.text
 
@@ -112,7 +112,7 @@ def test_encodings_ingest_to_identical_text(tmp_path, encoding):
     path.write_bytes(PLAN.encode(encoding))
     (doc,) = documents_from_file(path)
     assert doc.text == reference
-    assert doc.region.adcode == "141082"
+    assert doc.region.adcode == "141025"
 
 
 def test_big5_traditional_text():
@@ -162,7 +162,7 @@ def test_docx_made_in_the_test(tmp_path):
     path = tmp_path / "plan.docx"
     document.save(path)
     (doc,) = documents_from_file(path)
-    assert doc.region.adcode == "141082"
+    assert doc.region.adcode == "141025"
     assert "| 森林覆盖率(%) | 30 |" in doc.text
 
 
