@@ -602,9 +602,9 @@ def _airport(m: Mention, ctx: _Context) -> Feature | None:
 
 def _corridor(m: Mention, ctx: _Context) -> Feature | None:
     if m.kind == "airport":
-        placed = _airport(m, ctx)
-        if placed is not None:
-            return placed
+        at_airport = _airport(m, ctx)
+        if at_airport is not None:
+            return at_airport
     names = list(m.get("endpoints") or [])
     codes = list(m.get("endpoint_codes") or [])
     points: list[tuple[shapely.Point, str, str, str]] = []  # point, name, source, county code
