@@ -448,6 +448,34 @@ class Legend(MacroElement):
         self.position_json = _js_json(position)
 
 
+class _FitBounds(folium.map.FitBounds):
+    """``fitBounds`` that waits until the map has a size.
+
+    Streamlit may run the map's script while its iframe is still 0 px wide; Leaflet's padded
+    ``fitBounds`` then computes a NaN zoom and throws, which stops the rest of the script (and
+    streamlit-folium's hooks that follow it). The map keeps its initial view until it is resized.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map, options) {
+                var pad = options.padding || [0, 0];
+                function fit() {
+                    var size = map.getSize();
+                    if (size.x <= 2 * pad[0] || size.y <= 2 * pad[1]) { return false; }
+                    map.fitBounds({{ this.bounds|tojson }}, options);
+                    return true;
+                }
+                if (!fit()) {
+                    map.on("resize", function later() { if (fit()) { map.off("resize", later); } });
+                }
+            })({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # offline assets
 # ---------------------------------------------------------------------------------------------
@@ -938,7 +966,7 @@ def region_map(
         )
     )
     bounds = _bounds([region_geom]) or [[30.0, 100.0], [40.0, 115.0]]
-    m.fit_bounds(_shift_bounds(bounds) if shift else bounds, padding=(12, 12))
+    m.add_child(_FitBounds(_shift_bounds(bounds) if shift else bounds, padding=(12, 12)))
     return localize_assets(m, base_url=asset_base_url)
 
 
@@ -1147,7 +1175,7 @@ def overview_map(
     m.add_child(Legend("".join(rows), kind="choropleth"))
 
     bounds = _bounds(list(regions.geometry)) or [[30.0, 100.0], [45.0, 120.0]]
-    m.fit_bounds(_shift_bounds(bounds) if shift else bounds, padding=(12, 12))
+    m.add_child(_FitBounds(_shift_bounds(bounds) if shift else bounds, padding=(12, 12)))
     return localize_assets(m, base_url=asset_base_url)
 
 
@@ -1241,7 +1269,7 @@ def _set_view(m: folium.Map, bounds: list[list[float]], *, gcj02: bool) -> None:
         lon, lat = wgs84_to_gcj02(np.array([w, e]), np.array([s, n]))
         bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
     m.options["zoom_snap"] = 0
-    m.fit_bounds(bounds, padding=(4, 4))
+    m.add_child(_FitBounds(bounds, padding=(4, 4)))
 
 
 def comparison_maps(
