@@ -137,7 +137,10 @@ def open_county(page: Any, url: str, code: str, name: str) -> Any:
     picker.fill(name)
     page.get_by_role("option", name=f"{name} · ").filter(has_text=f"({code})").click()
     page.get_by_role("heading", name=f"{name} · 县域布局 County layout").wait_for(timeout=TIMEOUT)
-    return wait_for_map(page, boundary=name)
+    frame = wait_for_map(page, boundary=name)
+    box = frame.locator("path.atlas-boundary").bounding_box()  # the view is set: the county fills the map
+    assert box is not None and box["width"] > 200 and box["height"] > 200, box
+    return frame
 
 
 def wait_for_idle(page: Any) -> None:
@@ -351,3 +354,32 @@ def test_hostile_text_shows_as_text_and_nothing_runs(hostile_url, hostile_atlas,
     assert session.dialogs == ["alert: probe"]
     session.dialogs.clear()
     assert_clean(session)
+
+
+# ---------------------------------------------------------------------------------------------
+# a map laid out before its frame has a size
+# ---------------------------------------------------------------------------------------------
+def test_county_map_drawn_in_an_unsized_frame_fits_once_it_has_a_size(app_url, session, sample_layers):
+    """Streamlit can run the map's script while its iframe is still 0 px wide (seen under load)."""
+    import html
+
+    from atlas import maps
+
+    fmap = maps.region_map(sample_layers, HUOZHOU, asset_base_url=f"{app_url}/app/static/vendor")
+    page = session.page
+    page.goto(f"{app_url}/_stcore/health")  # same origin as the assets
+    srcdoc = html.escape(maps.map_html(fmap), quote=True)
+    page.set_content(f'<iframe id="m" style="width:0;height:420px;border:0" srcdoc="{srcdoc}"></iframe>')
+    frame = page.frame_locator("#m")
+    frame.locator(".atlas-legend").wait_for(state="attached", timeout=TIMEOUT)
+    assert session.errors == []  # the script ran to its end
+    page.locator("#m").evaluate("el => { el.style.width = '900px'; }")
+    boundary = frame.locator("path.atlas-boundary")
+    page.wait_for_function(
+        "() => { const p = document.getElementById('m').contentDocument.querySelector('path.atlas-boundary');"
+        " const r = p && p.getBoundingClientRect(); return !!r && r.height > 150; }",
+        timeout=10_000,
+    )
+    box = boundary.bounding_box()
+    assert box is not None and box["height"] > 150 and box["width"] > 100  # fitted: at zoom 5 it is ~5 px
+    assert session.errors == []
