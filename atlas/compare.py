@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -359,19 +358,6 @@ _SPACE = re.compile(r"\s+")
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple | np.ndarray):
-        return len(value) == 0
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _name_key(name: Any) -> str:
     return _SPACE.sub("", fold(str(name)))
 
@@ -390,7 +376,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _first_present(values: Iterable[Any]) -> Any:
     for v in values:
-        if not _missing(v):
+        if not maps.is_missing(v):
             return v
     return None
 
@@ -417,13 +403,13 @@ def distinct_features(frame: pd.DataFrame) -> pd.DataFrame:
             "start": pd.to_numeric(_column(frame, "char_start"), errors="coerce").to_numpy(),
         }
     )
-    df = df[[not _missing(v) for v in df["name"]]]
+    df = df[[not maps.is_missing(v) for v in df["name"]]]
     if not len(df):
         return pd.DataFrame(columns=cols)
     df = df.assign(key=df["name"].map(_name_key)).sort_values("start", kind="stable", na_position="last")
     rows = []
     for _, g in df.groupby("key", sort=False):
-        precisions = [str(p) for p in g["precision"] if not _missing(p)]
+        precisions = [str(p) for p in g["precision"] if not maps.is_missing(p)]
         rows.append(
             {
                 "name": str(g["name"].iloc[0]),
@@ -556,17 +542,17 @@ def comparison_table(
         if geom is not None:
             geoms[code] = geom
         area = pd.to_numeric(pd.Series([reg.get("area_km2")]), errors="coerce").iloc[0]
-        if _missing(area) and geom is not None:
+        if maps.is_missing(area) and geom is not None:
             area = round(area_km2(geom), 1)
-        area = float(area) if not _missing(area) else math.nan
+        area = float(area) if not maps.is_missing(area) else math.nan
 
         row: dict[str, Any] = {
             "region_code": code,
-            "region_name": None if _missing(reg.get("name")) else str(reg.get("name")),
-            "level": None if _missing(reg.get("level")) else str(reg.get("level")),
-            "prefecture": None if _missing(reg.get("prefecture")) else str(reg.get("prefecture")),
-            "province": None if _missing(reg.get("province")) else str(reg.get("province")),
-            "documents": None if _missing(reg.get("doc_id")) else str(reg.get("doc_id")),
+            "region_name": None if maps.is_missing(reg.get("name")) else str(reg.get("name")),
+            "level": None if maps.is_missing(reg.get("level")) else str(reg.get("level")),
+            "prefecture": None if maps.is_missing(reg.get("prefecture")) else str(reg.get("prefecture")),
+            "province": None if maps.is_missing(reg.get("province")) else str(reg.get("province")),
+            "documents": None if maps.is_missing(reg.get("doc_id")) else str(reg.get("doc_id")),
             "area_km2": area,
         }
         if row["region_name"] is None:
@@ -578,7 +564,7 @@ def comparison_table(
         red_distinct = distinct_features(red)
 
         row["n_parks"] = len(parks)
-        levels = parks["level"].map(lambda v: None if _missing(v) else str(v))
+        levels = parks["level"].map(lambda v: None if maps.is_missing(v) else str(v))
         for level in PARK_LEVELS:
             row[f"n_parks_{level}"] = int((levels == level).sum())
         row["n_parks_level_not_stated"] = int(levels.isna().sum())
@@ -600,7 +586,7 @@ def comparison_table(
         for col, field in (("red_line_area_km2", "area_km2"), ("red_line_share_pct", "share_pct")):
             v = _first_present(pd.to_numeric(_column(red, field), errors="coerce")) if len(red) else None
             row[col] = math.nan if v is None else float(v)
-        zone_names = list(dict.fromkeys(str(z) for z in _column(red, "named_zone") if not _missing(z)))
+        zone_names = list(dict.fromkeys(str(z) for z in _column(red, "named_zone") if not maps.is_missing(z)))
         row["red_line_zones"] = "、".join(zone_names) if zone_names else None
 
         for key in INDICATOR_KEYS:
@@ -608,7 +594,7 @@ def comparison_table(
             for part, value in (("base", base), ("target", target)):
                 if math.isnan(value):  # fall back to the regions layer's copy
                     v = pd.to_numeric(pd.Series([reg.get(f"{key}_{part}")]), errors="coerce").iloc[0]
-                    value = math.nan if _missing(v) else float(v)
+                    value = math.nan if maps.is_missing(v) else float(v)
                 row[f"{key}_{part}"] = value
 
         n_eco = len(parks) + len(zones)
@@ -725,7 +711,7 @@ def comparison_csv(table: pd.DataFrame, *, labels: bool = False, na_rep: str = "
 
 
 def _format(value: Any, col: Column) -> str:
-    if _missing(value):
+    if maps.is_missing(value):
         return col.missing
     if col.kind == "count":
         return str(int(value))

@@ -628,7 +628,8 @@ class Evidence:
     source_file: str | None = None
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, blank text and empty lists: a value the plan does not state."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -683,26 +684,26 @@ def popup_html(props: Mapping[str, Any], *, evidence: Evidence | str | None = No
     """
     theme = str(props.get("theme") or "")
     rows: list[tuple[str, str]] = [("主题 Theme", _theme_label(theme))]
-    if not _missing(props.get("kind")):
+    if not is_missing(props.get("kind")):
         rows.append(("类型 Kind", _labelled(props["kind"], KIND_LABELS)))
-    if not _missing(props.get("level")):
+    if not is_missing(props.get("level")):
         rows.append(("级别 Level", _labelled(props["level"], LEVEL_LABELS)))
     status = props.get("status")
     rows.append(
-        ("状态 Status", "未注明 not stated" if _missing(status) else _labelled(status, STATUS_LABELS))
+        ("状态 Status", "未注明 not stated" if is_missing(status) else _labelled(status, STATUS_LABELS))
     )
-    if not _missing(props.get("precision")):
+    if not is_missing(props.get("precision")):
         rows.append(("精度 Precision", _labelled(props["precision"], PRECISION_LABELS)))
     county = props.get("county_name")
-    if not _missing(county):
+    if not is_missing(county):
         code = props.get("county_code")
         rows.append(
-            ("所在县区 County", f"{_text(county)} ({_text(code)})" if not _missing(code) else _text(county))
+            ("所在县区 County", f"{_text(county)} ({_text(code)})" if not is_missing(code) else _text(county))
         )
     for key, label in _EXTRA_FIELDS.get(theme, ()):
-        if not _missing(props.get(key)):
+        if not is_missing(props.get(key)):
             rows.append((label, _text(props[key])))
-    source = " · ".join(_text(props[k]) for k in ("doc_id", "source_file") if not _missing(props.get(k)))
+    source = " · ".join(_text(props[k]) for k in ("doc_id", "source_file") if not is_missing(props.get(k)))
     if source:
         rows.append(("来源 Source", source))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
@@ -718,9 +719,9 @@ def tooltip_html(props: Mapping[str, Any]) -> str:
     """One escaped line: name · theme · precision."""
     parts = [_text(props.get("name", ""))]
     theme = props.get("theme")
-    if not _missing(theme):
+    if not is_missing(theme):
         parts.append(_theme_label(str(theme)).split(" ")[0])
-    if not _missing(props.get("precision")):
+    if not is_missing(props.get("precision")):
         parts.append(PRECISION_LABELS.get(str(props["precision"]), str(props["precision"])).split(" ")[0])
     return html.escape(" · ".join(parts))
 
@@ -850,6 +851,28 @@ def _shift_bounds(bounds: list[list[float]]) -> list[list[float]]:
     return [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
 
 
+def _regions_features(
+    layers: Mapping[str, gpd.GeoDataFrame], themes: Sequence[str], region_codes: Sequence[str]
+) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, Any]]:
+    """Each theme's features of the regions (an empty frame for a missing layer), and the fan
+    offsets that keep points sharing one position apart (by feature id)."""
+    selected: dict[str, gpd.GeoDataFrame] = {}
+    for theme in themes:
+        frame = layers.get(theme)
+        if frame is None or not len(frame):
+            selected[theme] = gpd.GeoDataFrame({"id": [], "region_code": []}, geometry=[], crs="EPSG:4326")
+        else:
+            selected[theme] = frame[frame["region_code"].astype(str).isin(region_codes)]
+    points = [
+        (str(fid), g.x, g.y)
+        for frame in selected.values()
+        for fid, g in zip(frame.get("id", []), frame.geometry, strict=False)
+        if g is not None and not g.is_empty and g.geom_type == "Point"
+    ]
+    offsets = dict(zip([p[0] for p in points], _spread_offsets([(x, y) for _, x, y in points]), strict=True))
+    return selected, offsets
+
+
 def region_map(
     layers: Mapping[str, gpd.GeoDataFrame],
     region_code: str,
@@ -930,21 +953,7 @@ def region_map(
             zindex=1,
         ).add_to(m)
 
-    selected: dict[str, gpd.GeoDataFrame] = {}
-    for theme in themes:
-        frame = layers.get(theme)
-        if frame is None or not len(frame):
-            selected[theme] = gpd.GeoDataFrame({"id": [], "region_code": []}, geometry=[], crs="EPSG:4326")
-            continue
-        selected[theme] = frame[frame["region_code"].astype(str) == str(unit.adcode)]
-
-    points = [
-        (str(fid), g.x, g.y)
-        for frame in selected.values()
-        for fid, g in zip(frame.get("id", []), frame.geometry, strict=False)
-        if g is not None and not g.is_empty and g.geom_type == "Point"
-    ]
-    offsets = dict(zip([p[0] for p in points], _spread_offsets([(x, y) for _, x, y in points]), strict=True))
+    selected, offsets = _regions_features(layers, themes, [str(unit.adcode)])
 
     counts: dict[str, int] = {}
     precisions: set[str] = set()
@@ -1182,14 +1191,16 @@ def overview_map(
 def region_popup_html(props: Mapping[str, Any], *, label: str, value: str) -> str:
     """Popup of a region on the overview: name, level, hierarchy, the mapped value, counts."""
     rows = [(label, value)]
-    if not _missing(props.get("level")):
+    if not is_missing(props.get("level")):
         rows.append(("级别 Level", _labelled(props["level"], LEVEL_LABELS)))
-    hierarchy = " / ".join(_text(props[k]) for k in ("province", "prefecture") if not _missing(props.get(k)))
+    hierarchy = " / ".join(
+        _text(props[k]) for k in ("province", "prefecture") if not is_missing(props.get(k))
+    )
     if hierarchy:
         rows.append(("上级 Within", hierarchy))
     for theme in THEMES:
         key = f"n_{theme}"
-        if not _missing(props.get(key)):
+        if not is_missing(props.get(key)):
             rows.append((_theme_label(theme), _text(props[key])))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
     code = html.escape(_text(props.get("region_code", "")), quote=True)
@@ -1388,20 +1399,7 @@ def combined_map(
     ]
     m.add_child(DataLayer("地区 Regions", {"g": outlines.items, "f": outline_specs}, control=False))
 
-    selected = {}
-    for theme in themes:
-        frame = layers.get(theme)
-        if frame is None or not len(frame):
-            selected[theme] = gpd.GeoDataFrame({"id": [], "region_code": []}, geometry=[], crs="EPSG:4326")
-        else:
-            selected[theme] = frame[frame["region_code"].astype(str).isin(codes)]
-    points = [
-        (str(fid), g.x, g.y)
-        for frame in selected.values()
-        for fid, g in zip(frame.get("id", []), frame.geometry, strict=False)
-        if g is not None and not g.is_empty and g.geom_type == "Point"
-    ]
-    offsets = dict(zip([p[0] for p in points], _spread_offsets([(x, y) for _, x, y in points]), strict=True))
+    selected, offsets = _regions_features(layers, themes, codes)
     counts: dict[str, int] = {}
     precisions: set[str] = set()
     for theme, frame in selected.items():
