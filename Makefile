@@ -1,11 +1,12 @@
 # Plan Atlas: `make app` starts the app on the committed atlas, `make test` runs the tests.
-# Both create the virtualenv in .venv on first use.
+# `make test-fast` is the quick loop while developing (no browser, no slow marks).
+# All of them create the virtualenv in .venv on first use.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: app test lint build bench clean assets
+.PHONY: app test test-fast lint build bench clean assets
 
 $(STAMP): pyproject.toml requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,11 +32,17 @@ test: $(STAMP) $(ASSETS)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -q -m "not browser and not slow"
+
 build: $(STAMP)
 	$(VENV)/bin/atlas build ../shared/plans --out layers
 
 bench: $(STAMP)
 	$(PY) -m bench
+	$(PY) -m bench.stages
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

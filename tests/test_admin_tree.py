@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 
@@ -96,11 +95,9 @@ def test_errors_quote_input(tiny):
 
 
 # -- the real dictionary ---------------------------------------------------------------------
-def test_real_dictionary_loads_fast_without_importing_jionlp():
+def test_real_dictionary_loads_without_importing_jionlp():
     load_admin_tree.cache_clear()
-    t = time.perf_counter()
-    tree = load_admin_tree()
-    assert time.perf_counter() - t < 1.0  # measured ~0.07 s
+    tree = load_admin_tree()  # its speed is measured by `python -m bench.stages`
     assert "jionlp" not in sys.modules
     assert len(tree.county_codes) > 2800
 
