@@ -121,6 +121,7 @@ def test_combined_map_and_transposed_table(app):
     assert list(table.columns) == ["长治市 (140400)", "盐湖区 (140802)"]
 
 
+@pytest.mark.slow
 def test_selection_is_written_to_the_link_and_bad_links_are_explained(app):
     at = _open(app.run(), regions="141082,999999,141082")
     assert _problems(at) == []
@@ -133,6 +134,7 @@ def test_selection_is_written_to_the_link_and_bad_links_are_explained(app):
     assert _table(at)["region_code"].tolist() == ["141082", "150581"]
 
 
+@pytest.mark.slow
 def test_selection_survives_a_visit_to_another_page(app):
     at = _open(app.run(), regions="140521,141082")
     at.switch_page("app_pages/county.py").run()
