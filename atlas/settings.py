@@ -40,3 +40,15 @@ def places_path() -> Path | None:
         return Path(env)
     default = SHARED_DIR / "geodata" / "adcode_places.csv"
     return default if default.exists() else None
+
+
+def hydro_path() -> Path | None:
+    """Named rivers and lakes of China (national 1:4M database, GeoPackage), or None when absent.
+
+    Read from ``ATLAS_HYDRO``; defaults to ``../shared/geodata/hydro_1to4m.gpkg`` when present.
+    """
+    env = os.environ.get("ATLAS_HYDRO")
+    if env:
+        return Path(env)
+    default = SHARED_DIR / "geodata" / "hydro_1to4m.gpkg"
+    return default if default.exists() else None
