@@ -14,6 +14,7 @@ QINSHUI = "140521"  # 沁水县, 晋城市
 YUSHE = "140721"  # 榆社县, 晋中市
 SHUOZHOU = "140600"  # 朔州市 (a prefecture)
 CHANGZHI = "140400"  # 长治市 (a prefecture)
+DATONG = "140200"  # 大同市 (a prefecture)
 HUOLINGOLE = "150581"  # 霍林郭勒市, 通辽市, 内蒙古
 
 
@@ -57,9 +58,7 @@ def test_abbreviation_without_a_region_still_resolves_long_routes():
 
 
 def test_local_road_abbreviation_uses_towns_of_the_region():
-    assert _found("全面完成沁樊一级公路建设。", QINSHUI) == [
-        ("沁樊一级公路", "other", ["沁水县", "樊村河乡"])
-    ]
+    assert _found("年内启动沁端二级公路改造。", QINSHUI) == [("沁端二级公路", "other", ["沁水县", "端氏镇"])]
 
 
 def test_written_ends_in_the_document_win_for_initials():
@@ -101,7 +100,7 @@ def test_airport_named_after_a_place_inside_its_name():
 
 
 def test_two_airports_share_one_head():
-    assert _names("加快右玉、应县通用机场前期工作。", SHUOZHOU) == ["右玉通用机场", "应县通用机场"]
+    assert _names("谋划左云、浑源通用机场选址。", DATONG) == ["左云通用机场", "浑源通用机场"]
     assert _names("谋划平顺、沁县、襄垣等通用机场。", CHANGZHI) == [
         "平顺通用机场",
         "沁县通用机场",
@@ -110,9 +109,9 @@ def test_two_airports_share_one_head():
 
 
 def test_list_of_written_routes_shares_one_head():
-    assert _found("加快安泽-沁水、临汾-浮山-沁水高速公路建设。", QINSHUI) == [
-        ("安泽-沁水高速公路", "expressway", ["安泽县", "沁水县"]),
-        ("临汾-浮山-沁水高速公路", "expressway", ["临汾市", "浮山县", "沁水县"]),
+    assert _found("推动阳城-沁水、晋城-高平-沁水高速公路前期工作。", QINSHUI) == [
+        ("阳城-沁水高速公路", "expressway", ["阳城县", "沁水县"]),
+        ("晋城-高平-沁水高速公路", "expressway", ["晋城市", "高平市", "沁水县"]),
     ]
 
 
@@ -134,12 +133,8 @@ def test_written_endpoints_and_source_offsets():
 
 
 def test_verbs_before_the_first_end_are_cut_and_villages_are_named_in_full():
-    assert _found("延伸南堡村到悬泉山旅游道路。") == [
-        ("南堡村到悬泉山旅游道路", "other", ["南堡村", "悬泉山村"])
-    ]
-    assert _found("实施七里峪至尉侯公路景观项目。") == [
-        ("七里峪至尉侯公路", "county_road", ["七里峪村", "尉侯村"])
-    ]
+    assert _found("新修龙泉村到赤峪旅游道路。") == [("龙泉村到赤峪旅游道路", "other", ["龙泉村", "赤峪村"])]
+    assert _found("完成李涧至干节公路绿化提升。") == [("李涧至干节公路", "county_road", ["李涧村", "干节村"])]
 
 
 def test_a_length_between_name_and_head_is_left_out_of_the_name():
@@ -218,10 +213,10 @@ def test_a_code_is_not_part_of_5g_or_a_relocation():
 
 # -- named roads, airports, trains -----------------------------------------------------------------
 def test_named_tourism_road_airport_and_freight_train():
-    assert _found("建设“太行一号”旅游公路和霍州市通用机场,开行中欧(亚)班列。") == [
-        ("太行一号旅游公路", "other", []),
+    assert _found("规划“吕梁一号”旅游公路，建设霍州市通用机场并常态化开行中亚(欧)班列。") == [
+        ("吕梁一号旅游公路", "other", []),
         ("霍州市通用机场", "airport", []),
-        ("中欧(亚)班列", "logistics", []),
+        ("中亚(欧)班列", "logistics", []),
     ]
 
 

@@ -51,11 +51,11 @@ def test_three_zones_three_lines_and_three_lines_one_list() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "坚守耕地红线,确保耕地数量不减少。",
-        "守住安全生产这条红线。",
-        "严守“三条红线”,深化农村改革。",
-        "强化用水效率控制红线的约束。",
-        "按照“三线一单”的要求推进节水。",
+        "牢牢守住耕地红线，粮食播种面积稳中有增。",
+        "食品药品监管要守住这条红线。",
+        "改革中不能突破“三条红线”。",
+        "把纳污能力控制红线落到每个断面。",
+        "各类园区建设要符合按照“三线一单”的要求。",
     ],
 )
 def test_not_ecological_red_lines(text: str) -> None:

@@ -35,22 +35,25 @@ STOP_WORDS: tuple[str, ...] = (
     "带动", "辐射", "串联", "连接", "联通", "对接", "融入", "衔接", "延伸", "通往", "经过", "途经",
     "途径", "穿越", "覆盖", "拥有", "具有", "位于", "地处", "坐落", "进驻", "结合", "配合", "凸显",
     "突出", "彰显", "挖掘", "弘扬", "传承", "成为", "作为", "列入", "纳入", "建立", "健全", "设立",
-    "承办", "举办", "编制", "开放", "挂牌", "验收", "晋升", "跻身", "入选", "评为", "复牌", "保护好",
+    "承办", "举办", "编制", "开放", "挂牌", "验收", "晋升", "跻身", "入选", "评为", "保护好",
     "保护", "科学", "高标准", "高起点", "高质量", "高水平", "高品质", "投资建设", "规划建设", "生态修复",
     "提档升级", "升级", "扩建", "管护", "整治", "综合", "统筹", "严格", "严守", "坚守", "守住", "划定",
     "加速", "配套", "环绕", "毗邻", "紧邻", "依山", "傍水", "享有", "拓展", "服务", "保持", "维护",
     "开工", "续建", "推介", "宣传", "塑造", "创新", "探索", "鼓励", "引导", "提供", "涵盖", "包含",
-    "新增", "赋能", "丰富", "营造", "昂起", "舞起", "带领", "打响", "叫响", "擦亮", "做强", "做大",
-    "做优", "做精", "进", "沿", "百里", "流域", "打赢", "紧抓", "根据", "依据", "按照", "构筑", "筑牢", "布局", "环",
+    "新增", "赋能", "丰富", "营造", "带领", "打响", "叫响", "擦亮", "做强", "做大",
+    "做优", "做精", "守护", "呵护", "捍卫", "巩固", "进", "沿", "百里", "流域", "打赢", "紧抓", "根据", "依据", "按照", "构筑", "筑牢", "布局", "环",
     # direction and scope words in front of a name
     "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部", "西南部", "镇域", "县域",
     "市域", "区域", "境内", "全县", "全市", "全区", "全省", "周边", "沿线", "一带", "山系", "山脉",
     # function words
     "以及", "并且", "还有", "其中", "一批", "一系列", "一个", "一处", "一座", "等", "的", "和", "与",
     "及", "或", "并", "以", "对", "在", "于", "向", "从", "由", "把", "将", "为", "是", "了", "着",
-    "之", "其", "该", "各", "使", "让", "到", "至", "即", "如", "有",
+    "之", "其", "该", "各", "使", "让", "到", "至", "即", "指", "如", "有",
 )  # fmt: skip
-_STOP_RE = re.compile("|".join(sorted(map(re.escape, STOP_WORDS), key=len, reverse=True)))
+#: Verb shapes that no word list can enumerate: a verb with the resultative 起 (昂起, 扛起, 掀起) and a
+#: verb acting on a plaque or rating (挂牌, 复牌, 授牌, 摘牌). A name never holds either.
+VERB_SHAPES = r"[\u4e00-\u9fff]起(?=[\u4e00-\u9fff])|[\u4e00-\u9fff]牌(?![坊楼])(?=[\u4e00-\u9fff])"
+_STOP_RE = re.compile("|".join(sorted(map(re.escape, STOP_WORDS), key=len, reverse=True)) + "|" + VERB_SHAPES)
 
 #: Words that alone do not make a name (城市公园, 国家森林公园, 人工湿地 …).
 GENERIC_WORDS: tuple[str, ...] = (
@@ -62,12 +65,15 @@ GENERIC_WORDS: tuple[str, ...] = (
     "市民", "植物", "动物", "景观", "水质净化", "净化", "水源", "涵养", "饮用水", "饮用", "集中式", "重要",
     "美丽", "绿色", "山水", "林草", "水上", "网红", "示范", "知名", "优质", "大", "小", "新", "老",
     "各", "全", "本", "该", "此", "这", "多", "几", "个", "处", "座", "条", "级", "类", "型", "性",
-    "河湖", "北方", "南方", "我国", "安全", "稳定", "常态化", "抗旱", "应急", "文旅", "风景", "人文", "标杆性", "标志性", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
+    "河湖", "北方", "南方", "我国", "安全", "稳定", "常态化", "抗旱", "应急", "文旅", "风景", "人文", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
     "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "A",
 )  # fmt: skip
 _GENERIC_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, GENERIC_WORDS), key=len, reverse=True)) + r"|\d|\s|·)+"
 )
+#: Evaluative and adjectival words that praise or classify rather than name: …性 (标志性, 代表性),
+#: …牌 (王牌, 金牌), …级/型/类/式 (高等级, 复合型): a core ending in one of these is no name.
+_ADJECTIVE_END = re.compile(r"(?:[\u4e00-\u9fff][性牌型类式]|等级|档次)$")
 
 #: Level words written in or before a park name.
 LEVEL_RE = re.compile(r"国家级|国家|全国|省级|市级|县级|自治区级")
@@ -212,9 +218,25 @@ def name_start(
     return start + cut
 
 
+def quoted_before(folded: str, end: int, *, max_len: int = 12) -> tuple[int, int] | None:
+    """Span of a quoted name that closes right before ``end`` (“串园连山”生态廊道 → 串园连山), or None."""
+    if end < 3 or folded[end - 1] not in '”"」':
+        return None
+    q = max(folded.rfind(ch, max(0, end - 2 - max_len), end - 1) for ch in '“"「')
+    if q < 0 or q + 1 >= end - 1:
+        return None
+    inner = folded[q + 1 : end - 1]
+    return (q + 1, end - 1) if all(is_name_char(ch) or ch == "、" for ch in inner) else None
+
+
+def stop_word_at(folded: str, i: int) -> bool:
+    """True when a stop word (verb, function or direction word, see :data:`STOP_WORDS`) starts at ``i``."""
+    return _STOP_RE.match(folded, i) is not None
+
+
 def is_generic(core: str) -> bool:
     """True when ``core`` is made only of generic words (城市, 国家级, 人工 …) or is empty."""
-    return not core or _GENERIC_RE.fullmatch(core) is not None
+    return not core or _GENERIC_RE.fullmatch(core) is not None or _ADJECTIVE_END.search(core) is not None
 
 
 def strip_rating(name: str) -> str:

@@ -38,8 +38,12 @@ from atlas.models import AdminUnit
 
 log = logging.getLogger("atlas")
 
-#: One-character abbreviations of the four municipalities (a national convention, not a route list).
-MUNICIPALITY_ABBREVIATIONS: dict[str, str] = {"京": "110000", "津": "120000", "沪": "310000", "渝": "500000"}
+#: One-character abbreviations of the province-level units that route names abbreviate like cities:
+#: the four municipalities and the two special administrative regions (京港澳高速 → 北京, 香港, 澳门).
+#: A national convention, not a route list.
+MUNICIPALITY_ABBREVIATIONS: dict[str, str] = {
+    "京": "110000", "津": "120000", "沪": "310000", "渝": "500000", "港": "810000", "澳": "820000",
+}  # fmt: skip
 #: One-character abbreviations of the provinces (GB/T 2260 convention).
 PROVINCE_ABBREVIATIONS: dict[str, str] = {
     "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000", "吉": "220000", "黑": "230000",

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from atlas.extract._common import VERB_SHAPES
 from atlas.extract._corridor_places import (
     NATIONAL_TIERS,
     PROVINCE_TIERS,
@@ -150,7 +151,7 @@ _STOPWORDS = sorted(
 经过 沿着 有序 稳步 大力 着力 全力 加速 完善 优化 畅通 贯通 通车 开通 实现 构建 打造 建立 健全 保障 确保 促进 强化 落实
 计划 同步 协调 衔接 联通 连通 接入 开始 开辟 增加 新增 其中 主要 全长 总长 长度 境内 市域 县域 我市 我县 本市 全市 全县
 谋求 加密 补齐 拓宽 拓展 加大 新开 恢复 修复 修建 续建 在建 拟建 筹建 推行 用好 依靠 凭借 发展 带动 服务 承接 沿线 以及
-还有 同时 聚焦 坚守 守住 严守 昂起 舞起 打响 助推 参与 立足 整合 结合 作为 成为 纳入 列入 位于 地处 途经 穿越 覆盖 拥有
+还有 同时 聚焦 坚守 守住 严守 打响 助推 参与 立足 整合 结合 作为 成为 纳入 列入 位于 地处 途经 穿越 覆盖 拥有
 具有 提高 增强 扩大 改善 治理 申报 创建 培育 开发 投资 总投资 配套 实现 强力 高标准 高质量 高水平 进一步 不断 持续
 以 对 和 与 及 的 是 在 为 等 了 将 把 由 从 向 往 并 或 且 共 约 即 含 如 有 于 之 其 该 各 使 让 着
 至于 关于 对于 项目 工程 及其 开行 开通 常态化
@@ -159,14 +160,14 @@ _STOPWORDS = sorted(
     key=len,
     reverse=True,
 )
-_STOP_RE = re.compile("|".join(map(re.escape, _STOPWORDS)))
+_STOP_RE = re.compile("|".join(map(re.escape, _STOPWORDS)) + "|" + VERB_SHAPES)
 
 #: Bodies that name no particular corridor.
 _GENERIC = frozenset(
     _words("""
 农村 乡村 城乡 县乡 乡镇 县城 城镇 村庄 行政村 自然村 中心村 县道 国省 国省道 干线 普通 市内 县内 城市 城区 市区 主城 沿线 周边 区域 全域 对外 外部 内部 高等级
-等级 境内 新建 直升 通用 支线 运输 民用 专用 货运 客运 现代 综合 主要 重要 骨干 旅游 生活性产品 产品 大型 工矿 企业 园区 工业
-煤炭 矿区 城际 环城 绕城 过境 快速 快速通道 一号 国家 省级 市级 县级 区级 景区 森防 防火 产业 乡村旅游 全市 全县 连接 出口
+等级 境内 新建 直升 通用 支线 运输 民用 专用 货运 客运 现代 综合 主要 重要 骨干 旅游 产品 大型 工矿 企业 园区 工业
+煤炭 矿区 城际 环城 绕城 过境 快速 快速通道 一号 国家 省级 市级 县级 区级 景区 防火 产业 乡村旅游 全市 全县 连接 出口
 """)
 )
 _GENERIC_PARTS = re.compile(

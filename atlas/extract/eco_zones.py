@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import ahocorasick
 
+from atlas.extract import lexicon
 from atlas.extract._common import (
     LEVEL_RE,
     admin_automaton,
@@ -36,12 +37,15 @@ from atlas.extract._common import (
     longest_hits,
     make_mention,
     name_start,
+    quoted_before,
     region_code,
     sentence_at,
+    stop_word_at,
 )
 from atlas.extract.parks import PARK_SUFFIXES, park_mentions
 from atlas.extract.status import status_at
 from atlas.models import Document, Mention
+from atlas.text import fold
 
 __all__ = ["ECO_SUFFIXES", "eco_zone_mentions"]
 
@@ -87,8 +91,8 @@ ECO_SUFFIXES: dict[str, str] = {
 #: Kinds whose names are long descriptions cut only at punctuation and a few verbs.
 _LONG_KINDS = frozenset({"eco_corridor", "eco_barrier", "eco_function_zone", "restoration_area"})
 _LONG_STOP_RE = re.compile(
-    r"分别为|分别是|主要是|包括|即|是|为|建设|打造|构建|形成|划定|推进|实施|加快|加强|完成|依托|统筹|"
-    r"推动|启动|开展|高标准|高起点|筑牢|以|在|对|把|将|和以|由|的"
+    r"分别为|分别是|主要是|包括|即|指|是|为|建设|打造|构建|形成|划定|推进|实施|加快|加强|完成|依托|统筹|"
+    r"推动|启动|开展|高标准|高起点|筑牢|坚持|守护|维护|呵护|捍卫|巩固|以|在|对|把|将|和以|由|的"
 )
 #: Ecological words a long name must carry.
 _ECO_WORD = re.compile(
@@ -101,18 +105,25 @@ _ECO_CUE = re.compile(
     r"生态|治理|修复|保护|水系|河道|湿地|流域|水源|涵养|水质|水土|绿化|滨河|岸线|河长|水环境|防洪|行洪|"
     r"支流|干流|植被|造林|林草|森林|自然|环境|屏障|廊道|水库|清河|治污|排污|断面"
 )
-#: Characters and words that may not follow a river/mountain/lake name.
-_AFTER_BAD = {
-    "river": re.compile(
-        r"道|长|湖|套|村|乡|镇|街|路|桥|口|湾|滩|流域|水库|文化|故事|风情|金三角|品牌|精神|号|新区|大街|西|东|北|南|经济"
-    ),
-    "mountain": re.compile(
-        r"西|东|水|体|区|地|林|羊|村|庄|镇|乡|路|街|城|居|寨|门|口|下|上|头|坡|河|川|峰|岭|脚|腰|谷|洞|石|"
-        r"外|文|小|大|论|研|歌|货|药|珍|泉|田|峡|根|中|山|景区|旅游|公园|风景|康养|国家|自然保护"
-    ),
-    "lake_reservoir": re.compile(r"村|乡|镇|街|路|区|泊|畔|风|景区|公园"),
-    "other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复"),
+#: What may follow a river, mountain or lake name where it stands as a name: a break (punctuation,
+#: a list mark, a function word or verb, see ``_common.STOP_WORDS``) or a word of its ecological
+#: role (干流, 两岸, 生态 …). Anything else makes it the modifier of a longer word (黄河金三角,
+#: 青溪河文化, 岚山根, 松花江路), which is not an item.
+_ROLE_AFTER = (
+    r"干流|支流|主流|上游|中游|下游|源头|源区|两岸|沿岸|沿线|岸线|岸带|河段|段|水系|水域|水质|水源|水生态|"
+    r"水环境|水资源|水土|生态|湿地|治理|综合|保护|修复|整治|清漂|防洪|行洪|库区|区域|一带|地区|周边|"
+    r"山区|林区|自然|森林|国家|省级|风景|沿"
+)
+_FOLLOW_OK = {
+    kind: re.compile(rf"$|[^\w]|[0-9A-Za-z]|{_ROLE_AFTER}{extra}")
+    for kind, extra in (
+        ("river", r"|河道|河床|河口"),
+        ("mountain", r"|山脉|山系|水源涵养|生物多样性"),
+        ("lake_reservoir", r"|流域|水库"),
+    )
 }
+#: What may not follow the other short kinds (湿地风光, 峡谷景观 are descriptions).
+_AFTER_BAD = {"other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复")}
 _GENERIC_NAMES: frozenset[str] = frozenset(
     (
         "矿山", "青山", "金山", "银山", "荒山", "火山", "江山", "登山", "封山", "深山", "高山", "群山", "名山", "靠山", "下山",
@@ -127,14 +138,21 @@ _BAD_ONE_CHAR = frozenset(
     "入沿护跨过治临环界内外大小江山条各全本一两三四五六七八九十的和与及在对于向河湖矿青金银荒火登封深高群名靠"
     "下上进出爬游南北东西冰宝关老后前远近半依傍背翻越采开绿造林树秃土煤铁铜水库池塘人挖清排污蓄引调滨漫满巡干跨"
 )
-_MAX_CORE = {
-    "river": 2,
-    "mountain": 2,
-    "lake_reservoir": 3,
-    "watershed": 2,
-    "water_source_protection": 8,
-    "other": 5,
-}
+#: Longest proper-name core before a short suffix when the name is not a known one. Known names
+#: (the national river and lake names, see :mod:`atlas.extract.lexicon`) may be longer: 雅鲁藏布江.
+_MAX_CORE = 4
+_MAX_CORE_BY_KIND = {"water_source_protection": 8, "other": 5}
+#: Words that open a span but never a name: quantifiers and determiners (每条, 各, 所有, 全域),
+#: evaluative adjectives (主要, 重点, 美丽, 清洁), scope words (城区, 境内) and rank words (四级).
+#: 全域河, 每条河, 美丽河湖, 主要河流 lose them and have no name left.
+_MODIFIER_RE = re.compile(
+    r"(?:每[条个座处片]?|各[条类个级]?|所有|全部|全域|全|诸|该|此|这|那|其|主要|重点|重要|骨干|美丽|清洁|干净|"
+    r"优美|秀美|幸福|健康|平安|和谐|文明|智慧|数字|活力|魅力|城区|城市|城镇|乡村|农村|境内|辖区|域内|县域|"
+    r"市域|区域|周边|沿线|县乡|乡镇|县级|市级|村级|"
+    r"[一二三四五六七八九十两多数几]+[条个座处级大]|级|条)+"
+)
+#: A head-of-office title (河长, 湖长, 林长, 山长) is no feature: 四级河长湖长制.
+_TITLE_RE = re.compile(r"[河湖林山田路]长")
 _DASHES = "—–-－~～"
 _ENUMERATION = re.compile(r"[一二两三四五六七八九十].[一二两三四五六七八九十]")
 _SEVERAL_ZONES = re.compile(r"区[和及与、]")
@@ -216,11 +234,17 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
     short = [(i, h) for i, h in enumerate(hits) if h[3] not in _LONG_KINDS]
     starts: dict[int, int | None] = {}
     confirmed: set[str] = set()
+    known_names = lexicon.known_names()
     for i, (s, e, suffix, kind) in short:
         core_end = s - 1 if kind == "watershed" else s
-        p = _short_start(folded, core_end, admin)
-        limit = _MAX_CORE[kind] + (1 if kind == "watershed" else 0)
-        if s - p <= limit:
+        p = _after_modifiers(folded, _short_start(folded, core_end, admin), core_end, admin)
+        p = _after_unit(folded, p, core_end, admin)
+        limit = _MAX_CORE_BY_KIND.get(kind, _MAX_CORE) + (1 if kind == "watershed" else 0)
+        longest_known = None
+        if s - p > limit:  # 雅鲁藏布江: a known name may be longer than the limit
+            longest_known = next((k for k in range(p, s) if folded[k:e] in known_names), None)
+            p = p if longest_known is None else longest_known
+        if s - p <= limit or longest_known is not None:
             starts[i] = p
             if _valid_core(folded, p, s, e, folded[p:s], kind, suffix, admin):
                 confirmed.add(folded[p:core_end])
@@ -271,7 +295,93 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
                 if not _bare(item, kind):
                     break
                 add(a, b, text[a:b] + text[s:e], kind, [item])
+    taken = list(found)
+    for a, b, name, kind in _known_hits(folded, admin):
+        if inside(a, b) or any(x <= a and b <= y for x, y in taken):
+            continue
+        sa, sb = sentence_at(folded, a)
+        if _ECO_CUE.search(folded, sa, sb):
+            add(a, b, text[a:b], kind, [name])
     return sorted(found.values(), key=lambda m: (m.char_start, m.name))
+
+
+def _known_hits(folded: str, admin: ahocorasick.Automaton | None) -> list[tuple[int, int, str, str]]:
+    """Known river and lake names (see :mod:`atlas.extract.lexicon`) standing as names in ``folded``.
+
+    A known name stands as a name when what follows is a break or a word of its role (see
+    ``_FOLLOW_OK``) and what precedes is a break, a stop word or a word of two or more characters
+    (守护长江); one name character right before it makes a longer name (小清江), left to the suffix
+    rules. A river followed by 流域 is the watershed, not the river.
+    """
+    auto = lexicon.known_name_automaton()
+    if auto is None:
+        return []
+    out: list[tuple[int, int, str, str]] = []
+    for a, b, name, kind in longest_hits(auto, folded):
+        if (name[-1:] + folded[b : b + 2]) in _GENERIC_NAMES or name in _GENERIC_NAMES:
+            continue
+        if not _stands_after(folded, b, kind) or (folded.startswith(("流域", "水库"), b) and kind == "river"):
+            continue
+        p = name_start(folded, a, max_len=6, admin=admin)
+        if a - p == 1 and is_name_char(folded[p]):
+            continue
+        if admin is not None:
+            heads = [stop + 1 for stop, length in admin.iter(folded[a : b + 3]) if stop - length + 1 == 0]
+            if any(h > b - a for h in heads):
+                continue  # 清江浦区: an administrative unit that starts with the name
+            if b - a in heads and not _water_in_context(folded, a, b):
+                continue  # 丽江 the city, 漫江 the town: the same name as a unit needs water around it
+        out.append((a, b, name, kind))
+    return out
+
+
+#: Words after a name that only water takes (two banks, upper reaches, main stream …).
+_WATER_ROLE_AFTER = re.compile(
+    r"干流|支流|主流|上游|中游|下游|源头|两岸|沿岸|岸线|河段|河道|水系|水域|水质|水生态|水环境|流域|库区"
+)
+
+
+def _water_in_context(folded: str, a: int, b: int) -> bool:
+    """True when the name at ``folded[a:b]``, which is also an administrative unit's name, is
+    written as water: followed by a word only water takes, or listed with other water bodies."""
+    if _WATER_ROLE_AFTER.match(folded, b):
+        return True
+    known = lexicon.known_names()
+    neighbours = list_items_before(folded, a, max_len=6) + list_items_after(folded, b, max_len=6)
+    return any(folded[x:y] in known or folded[y - 1 : y] in "河江湖" for x, y in neighbours)
+
+
+def _stands_after(folded: str, e: int, kind: str) -> bool:
+    """True when the name ending at ``e`` is followed by a break or a word of its role."""
+    follow = _FOLLOW_OK.get(kind)
+    return follow is None or follow.match(folded, e) is not None or stop_word_at(folded, e)
+
+
+def _after_unit(folded: str, p: int, end: int, admin: ahocorasick.Automaton | None) -> int:
+    """Skip a unit written with its suffix at the head of a name (某某镇霍山 → 霍山): the unit
+    locates the feature and is not part of its name."""
+    if admin is None:
+        return p
+    for stop, length in admin.iter(folded[p:end]):
+        b = stop + 1
+        if stop - length + 1 == 0 and end - (p + b) >= 1 and folded[p + b - 1] in _UNIT_END:
+            return p + b
+    return p
+
+
+_UNIT_END = "镇乡县市区旗村"
+
+
+def _after_modifiers(folded: str, p: int, end: int, admin: ahocorasick.Automaton | None) -> int:
+    """Skip quantifiers, determiners and evaluative words at the head of a name (每条河 → 河)."""
+    m = _MODIFIER_RE.match(folded, p, end)
+    if m is None:
+        return p
+    if admin is not None and any(
+        stop - length + 1 == 0 and stop + 1 > m.end() - p for stop, length in admin.iter(folded[p:end])
+    ):
+        return p  # 全椒: an administrative name that starts like a quantifier
+    return m.end()
 
 
 def _short_start(folded: str, end: int, admin: ahocorasick.Automaton | None) -> int:
@@ -299,17 +409,25 @@ def _valid_core(
         return False
     if len(core) == 1 and (core in _BAD_ONE_CHAR or kind not in ("river", "mountain")):
         return False
+    if kind in ("river", "mountain", "lake_reservoir", "watershed") and _TITLE_RE.search(core):
+        return False  # 四级河长湖长: an office, not a lake
     bad = _AFTER_BAD.get(kind)
-    if bad is not None and bad.match(folded, e) and suffix not in ("山系", "山脉"):
+    if bad is not None and bad.match(folded, e):
         return False
+    if suffix not in ("山系", "山脉") and not _stands_after(folded, e, kind):
+        return False
+    if kind == "river" and folded.startswith(("流域", "水库"), e):
+        return False  # the watershed or the reservoir is the item
     if admin is not None and kind in ("river", "mountain", "lake_reservoir"):
         # 沙河镇, 霍山村: a place name that merely contains the feature
         window = folded[p : e + 3]
         for stop, length in admin.iter(window):
             if stop - length + 1 == 0 and stop + 1 > e - p:
                 return False
-            if stop + 1 == e - p and length >= len(suffix) + 1:
-                return False  # 盐湖 (区), 稷山 (县): the place, not a lake or mountain
+            if stop - length + 1 == 0 and stop + 1 == e - p and not _water_in_context(folded, p, e):
+                return False  # 盐湖 (区), 稷山 (县): the place itself, unless said to be water (浑江)
+            if stop + 1 == e - p and stop - length + 1 >= 2 and length >= len(suffix) + 1:
+                return False  # 平安白山, 法治丽江: a word of two or more characters qualifying a unit
     return True
 
 
@@ -359,6 +477,14 @@ def _long_item(
     hits: list[tuple[int, int, str, str | None]],
 ) -> tuple[int, int] | None:
     text = doc.text
+    quoted = quoted_before(folded, s)
+    if quoted is not None:  # “串园连山”生态廊道: the quoted words are the name
+        qa, qb = quoted
+        name = text[qa:qb] + text[s:e]
+        if not _ECO_WORD.search(fold(name)) or is_generic(folded[qa:qb]):
+            return None
+        add(qa - 1, e, name, kind, _places(folded[qa:qb], admin))
+        return qa - 1, e
     p = _long_start(folded, s)
     for s2, e2, _suffix2, kind2 in hits:
         if kind2 in _LONG_KINDS and p < e2 <= s and s2 >= p:

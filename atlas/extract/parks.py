@@ -34,6 +34,7 @@ from atlas.extract._common import (
     longest_hits,
     make_mention,
     name_start,
+    quoted_before,
     region_code,
     strip_rating,
 )
@@ -77,6 +78,8 @@ _RESERVE_OK = re.compile(r"自然保护区$")
 _LEVEL_NEEDED = {"康养基地"}
 #: 一塔一阁一公园: an enumeration of facilities, not a name.
 _ENUMERATION = re.compile(r"一.一")
+#: A count closing a list before a shared suffix (甲、乙两个公园, 甲、乙、丙3处景区).
+_COUNTED = re.compile(r"(?:[两二三四五六七八九十]|\d{1,2})[个座处家]")
 #: Last characters of list items that carry a feature or unit suffix of their own.
 _NOT_BARE_END = frozenset("园区地库河湖山场馆院站镇乡村城县市域段带道路线谷峡泉堡")
 
@@ -131,6 +134,21 @@ def park_mentions(doc: Document) -> list[Mention]:
         if suffix.endswith("公园") and _AFTER_PARK_BAD.match(after):
             continue
         p = name_start(folded, s, max_len=14, admin=admin)
+        quoted = quoted_before(folded, s) if p == s else None
+        if quoted is not None:  # “两坝一峡”旅游区: the quoted words are the name
+            qa, qb = quoted
+            if not is_generic(LEVEL_RE.sub("", folded[qa:qb])):
+                add(qa - 1, e, text[qa:qb] + text[s:e], kind, folded[qa:qb])
+            continue
+        counted = _COUNTED.search(folded, p, s)
+        if counted is not None and counted.end() == s and counted.start() > p:
+            # 甲、乙两个公园: the count closes a list whose items share the suffix
+            b = counted.start()
+            items = [(p, b), *list_items_before(folded, p, max_len=6, admin=admin)]
+            if len(items) >= 2 and all(_bare_item(folded[x:y]) for x, y in items):
+                for x, y in items:
+                    add(x, y, text[x:y] + text[s:e], _kind(kind, folded[x:y]), folded[x:y])
+            continue
         raw_core = folded[p:s]
         core = strip_rating(raw_core + "景区")[: -len("景区")] if "A" in raw_core else raw_core
         core_plain = LEVEL_RE.sub("", core)
