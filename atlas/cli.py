@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -27,22 +28,6 @@ def _print_json(obj: object) -> None:
 def _document_record(doc) -> dict:
     record = {k: v for k, v in asdict(doc).items() if k not in ("text", "source_path")}
     return record
-
-
-class _StderrProgress:
-    """One updating line per stage on a terminal, one line per stage otherwise."""
-
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-
-    def __call__(self, stage: str, done: int, total: int, label: str) -> None:
-        if self.tty:
-            end = "\n" if done == total else ""
-            self.stream.write(f"\r{stage:<10} {done:>3}/{total:<3} {label:<40}{end}")
-        elif done == total:
-            self.stream.write(f"{stage:<10} {total} documents done\n")
-        self.stream.flush()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -76,10 +61,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from atlas.build import build_atlas
+    from atlas.build import SCHEDULER_ENV, build_atlas
+    from atlas.progress import ProgressLine
 
-    progress = None if args.quiet else _StderrProgress()
-    result = build_atlas(args.paths, args.out, progress=progress)
+    progress = None if args.quiet else ProgressLine()
+    if args.workers is not None and args.workers < 1:
+        sys.stderr.write(f"atlas: --workers {args.workers}: give 1 or more processes\n")
+        return 2
+    result = build_atlas(
+        args.paths,
+        args.out,
+        progress=progress,
+        workers=args.workers,
+        scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
+        cache=False if args.no_cache else (args.cache or True),
+    )
     if not args.quiet:
         n = {name: len(frame) for name, frame in result.layers.items()}
         summary = ", ".join(f"{k} {v}" for k, v in n.items())
@@ -117,6 +113,23 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--out", type=Path, default=settings.LAYERS_DIR, help="output folder (default: layers/)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument(
+        "--workers", type=int, default=None, help="processes to run files in (default: every core)"
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run the files on this Dask scheduler (default: $DASK_SCHEDULER_ADDRESS, else locally)",
+    )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="per-file result cache (default: $ATLAS_CACHE, else ~/.cache/plan-atlas/build)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="run every file; keep no results for next time")
     p.set_defaults(func=cmd_build)
     return parser
 

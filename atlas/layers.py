@@ -84,6 +84,11 @@ def _precision_of(unit_level: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # frames
 # ---------------------------------------------------------------------------------------------
+def frame_from_rows(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
+    """The layer frame of ``rows`` (dicts with a ``geometry``): contract columns first, sorted by id."""
+    return _frame(rows, layer)
+
+
 def _frame(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
     columns = [*COMMON_FIELDS, *THEME_FIELDS.get(layer, ())]
     extra = sorted({k for r in rows for k in r} - {*columns, "geometry"})
@@ -104,6 +109,11 @@ def _doc_common(doc: Document) -> dict[str, Any]:
 
 def documents_frame(docs: Sequence[Document], *, boundaries: Boundaries | None = None) -> gpd.GeoDataFrame:
     """One feature per document; geometry = its region's polygon (null when no region was found)."""
+    return _frame(documents_rows(docs, boundaries=boundaries), "documents")
+
+
+def documents_rows(docs: Iterable[Document], *, boundaries: Boundaries | None = None) -> list[dict[str, Any]]:
+    """The rows of :func:`documents_frame` ."""
     b = boundaries or load_boundaries()
     rows = []
     for doc in docs:
@@ -126,11 +136,16 @@ def documents_frame(docs: Sequence[Document], *, boundaries: Boundaries | None =
                 "geometry": b.geometry(region.adcode) if region else None,
             }
         )
-    return _frame(rows, "documents")
+    return rows
 
 
 def theme_frame(theme: str, features: Iterable[Feature], docs: Mapping[str, Document]) -> gpd.GeoDataFrame:
     """The layer of one theme from its geocoded features."""
+    return _frame(theme_rows(theme, features, docs), theme)
+
+
+def theme_rows(theme: str, features: Iterable[Feature], docs: Mapping[str, Document]) -> list[dict[str, Any]]:
+    """The rows of :func:`theme_frame`."""
     rows = []
     fields = THEME_FIELDS[theme]
     for f in features:
@@ -157,7 +172,7 @@ def theme_frame(theme: str, features: Iterable[Feature], docs: Mapping[str, Docu
         if theme == "corridors" and f.precision == "schematic":
             row["length_km"] = round(length_km(f.geometry), 1)
         rows.append(row)
-    return _frame(rows, theme)
+    return rows
 
 
 def indicators_frame(
@@ -168,6 +183,18 @@ def indicators_frame(
     boundaries: Boundaries | None = None,
 ) -> gpd.GeoDataFrame:
     """Indicator-table rows (``source="table"``) or prose facts (``"prose"``) on the region polygon."""
+    layer = "indicators" if source == "table" else "facts"
+    return _frame(indicator_rows(indicators, docs, source=source, boundaries=boundaries), layer)
+
+
+def indicator_rows(
+    indicators: Iterable[Indicator],
+    docs: Mapping[str, Document],
+    *,
+    source: str = "table",
+    boundaries: Boundaries | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of :func:`indicators_frame`."""
     b = boundaries or load_boundaries()
     layer = "indicators" if source == "table" else "facts"
     rows = []
@@ -191,7 +218,7 @@ def indicators_frame(
         for key in THEME_FIELDS[layer]:
             row[key] = getattr(ind, key)
         rows.append(row)
-    return _frame(rows, layer)
+    return rows
 
 
 def regions_frame(

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             stage_runs.setdefault(k, []).append(v)
         with tempfile.TemporaryDirectory() as out:
             t = time.perf_counter()
-            build_atlas(a.paths, out)
+            build_atlas(a.paths, out, workers=1, cache=False)
             build_runs.append(time.perf_counter() - t)
 
     base = statistics.median(base_runs)

@@ -31,3 +31,17 @@ def built_atlas(plans_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("atlas")
     build_atlas([plans_dir], out)
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _build_cache(tmp_path_factory):
+    """Builds in tests keep their per-file results in a temporary cache, never the user's."""
+    import os
+
+    old = os.environ.get("ATLAS_CACHE")
+    os.environ["ATLAS_CACHE"] = str(tmp_path_factory.mktemp("build-cache"))
+    yield
+    if old is None:
+        os.environ.pop("ATLAS_CACHE", None)
+    else:
+        os.environ["ATLAS_CACHE"] = old
