@@ -19,6 +19,7 @@ import streamlit as st
 
 from atlas import app_data, assets, maps, settings
 from atlas._errors import AtlasError
+from atlas.store import AtlasStore
 
 log = logging.getLogger("atlas")
 
@@ -35,9 +36,14 @@ _OPEN_KEY = "_open_region"
 
 @dataclass(frozen=True)
 class Context:
-    """What every page needs: the layers, the chosen region and basemap."""
+    """What every page needs: the atlas (read on demand), the chosen region and basemap.
 
-    layers: dict[str, gpd.GeoDataFrame]
+    ``layers`` is a lazy mapping: a layer is read whole only when a page indexes it. Pages that
+    show one region or a selection read through :func:`region_layers`, :func:`feature_index`
+    and :func:`documents` instead, which read only that part and are cached per query.
+    """
+
+    layers: app_data.LazyLayers
     layers_dir: str
     signature: tuple
     region_code: str
@@ -47,22 +53,76 @@ class Context:
     basemap: str
 
 
-@st.cache_data(show_spinner="读取图层 Loading layers…", max_entries=4)
-def _load(layers_dir: str, signature: tuple) -> dict[str, gpd.GeoDataFrame]:
-    return app_data.load_atlas(layers_dir)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store(layers_dir: str, signature: tuple) -> AtlasStore:
+    return AtlasStore(layers_dir)
 
 
-def load_layers() -> tuple[dict[str, gpd.GeoDataFrame], str, tuple]:
-    """The atlas in ``settings.LAYERS_DIR``, cached on the files' mtimes."""
+def store(ctx: Context) -> AtlasStore:
+    """The indexed reader of the context's atlas (one per atlas version)."""
+    return _store(ctx.layers_dir, ctx.signature)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _region_table(layers_dir: str, signature: tuple):
+    return _store(layers_dir, signature).read("regions", geometry=False)
+
+
+def region_rows(ctx: Context):
+    """The regions layer without geometry (names, levels, hierarchy, counts)."""
+    return _region_table(ctx.layers_dir, ctx.signature)
+
+
+@st.cache_data(show_spinner="读取地区 Reading regions…", max_entries=64)
+def _region_layers(layers_dir: str, signature: tuple, codes: tuple[str, ...]) -> dict[str, gpd.GeoDataFrame]:
+    return _store(layers_dir, signature).region_layers(list(codes))
+
+
+def region_layers(ctx: Context, codes: tuple[str, ...] | list[str]) -> dict[str, gpd.GeoDataFrame]:
+    """Every layer cut to these regions (indexed read, cached per selection)."""
+    return _region_layers(ctx.layers_dir, ctx.signature, tuple(codes))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _feature_index(layers_dir: str, signature: tuple):
+    return _store(layers_dir, signature).feature_index()
+
+
+def feature_index(ctx: Context):
+    """theme / id / doc_id / region_code / precision / year of every feature (no geometry)."""
+    return _feature_index(ctx.layers_dir, ctx.signature)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _documents(layers_dir: str, signature: tuple):
+    return _store(layers_dir, signature).documents()
+
+
+def documents(ctx: Context):
+    """The documents layer without geometry."""
+    return _documents(ctx.layers_dir, ctx.signature)
+
+
+@st.cache_data(show_spinner="读取地区 Reading regions…", max_entries=16)
+def overview_regions(
+    layers_dir: str, signature: tuple, level: str | None, simplify: float
+) -> gpd.GeoDataFrame:
+    """The regions of one level with simplified outlines (the overview map)."""
+    return _store(layers_dir, signature).regions(level=level, simplify=simplify)
+
+
+def load_layers() -> tuple[app_data.LazyLayers, str, tuple]:
+    """The atlas in ``settings.LAYERS_DIR`` (nothing read yet), keyed on the files' mtimes."""
     layers_dir = str(settings.LAYERS_DIR)
     signature = app_data.atlas_signature(layers_dir)
-    return _load(layers_dir, signature), layers_dir, signature
+    app_data.check_atlas(layers_dir)
+    return app_data.LazyLayers(_store(layers_dir, signature)), layers_dir, signature
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def evidence(layers_dir: str, signature: tuple, region_code: str) -> dict[str, maps.Evidence]:
     """Evidence sentences of one region's features, looked up in the source files."""
-    layers = _load(layers_dir, signature)
+    layers = _region_layers(layers_dir, signature, (region_code,))
     table = app_data.feature_table(layers, region_code)
     return app_data.evidence_for(table)
 
@@ -128,7 +188,8 @@ def sidebar() -> Context | None:
         st.error(f"无法读取图层 Cannot load the layers: {exc}")
         st.info(f"图层目录 Layers folder: `{settings.LAYERS_DIR}` (set `ATLAS_LAYERS` to use another one)")
         return None
-    regions = app_data.region_choices(layers["regions"])
+    region_rows = _region_table(layers_dir, signature)
+    regions = app_data.region_choices(region_rows)
     if not regions:
         st.warning("图集中没有地区 The atlas has no regions: build it from plan documents first.")
         return None
@@ -165,7 +226,7 @@ def sidebar() -> Context | None:
         layers_dir=layers_dir,
         signature=signature,
         region_code=code,
-        region_name=app_data.region_names(layers["regions"]).get(code, code),
+        region_name=app_data.region_names(region_rows).get(code, code),
         region_label=regions[code],
         regions=regions,
         basemap=basemap,

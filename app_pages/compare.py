@@ -2,7 +2,8 @@
 
 The selection lives in the URL (``?regions=141082,140521``) so a comparison can be shared. Session
 keys owned here: ``compare_regions`` (the picker), ``compare_saved`` (the last selection, so it
-survives a visit to another page), ``compare_view``, ``compare_dem``, ``compare_transpose``.
+survives a visit to another page), ``compare_year_<adcode>`` (the document year of each region),
+``compare_view``, ``compare_dem``, ``compare_transpose``.
 Everything but the widgets lives in :mod:`atlas.compare`.
 """
 
@@ -12,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _ui
-from atlas import compare, maps
+from atlas import app_data, compare, maps
 
 KEY, SAVED, PARAM = "compare_regions", "compare_saved", "regions"
 MAP_HEIGHT = 560
@@ -33,8 +34,14 @@ def _raster():
 
 
 @st.cache_data(show_spinner="计算对比表 Building the table…", max_entries=64)
-def _table(layers_dir: str, signature: tuple, codes: tuple[str, ...], with_raster: bool):
-    return compare.comparison_table(ctx.layers, codes, raster=_raster() if with_raster else None)
+def _table(layers_dir: str, signature: tuple, codes: tuple[str, ...], years: tuple, with_raster: bool):
+    return compare.comparison_table(_layers(codes, years), codes, raster=_raster() if with_raster else None)
+
+
+def _layers(codes: tuple[str, ...], years: tuple) -> dict:
+    """These regions' layers (indexed read), each region cut to its chosen document year."""
+    doc_years = dict(zip(docs["doc_id"].astype(str), docs["year"], strict=True))
+    return app_data.layers_for_years(_ui.region_layers(ctx, codes), dict(years), doc_years)
 
 
 from_url, ignored = compare.parse_region_param(st.query_params.get_all(PARAM), ctx.regions)
@@ -70,6 +77,24 @@ if len(codes) < 2:
 st.caption(
     f"分享此对比 Share this comparison: `?{PARAM}={','.join(codes)}` (已写入地址栏 kept in the address bar)"
 )
+docs = _ui.documents(ctx)
+year_cols = st.columns(len(codes))
+chosen_years: list[tuple[str, int | None]] = []
+for col, code in zip(year_cols, codes, strict=True):
+    options: list[int | None] = [None, *app_data.year_options(docs, code)]
+    key = f"compare_year_{code}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = None
+    year = col.selectbox(
+        f"{ctx.regions.get(code, code)} · 年份 Year",
+        options=options,
+        format_func=lambda y: "全部年份 All years" if y is None else str(y),
+        key=key,
+    )
+    chosen_years.append((code, year))
+years_key = tuple(chosen_years)
+layers = _layers(tuple(codes), years_key)
+
 left, mid, right = st.columns([2, 2, 3], vertical_alignment="center")
 view = left.segmented_control(
     "地图 Maps",
@@ -87,7 +112,7 @@ with _ui.guard("对比地图 Comparison maps"):
     base_url = _ui.asset_base_url()
     if view == "combined":
         fmap = maps.combined_map(
-            ctx.layers, codes, basemap=ctx.basemap, evidence=evidence, asset_base_url=base_url
+            layers, codes, basemap=ctx.basemap, evidence=evidence, asset_base_url=base_url
         )
         st.caption(
             "各地区以不同颜色标出 Regions colour-coded: outline and marker border in the region's colour."
@@ -95,7 +120,7 @@ with _ui.guard("对比地图 Comparison maps"):
         st_folium(fmap, key="compare_map_combined", height=600, use_container_width=True, returned_objects=[])
     else:
         by_code, (width_km, height_km) = maps.comparison_maps(
-            ctx.layers, codes, basemap=ctx.basemap, evidence=evidence, asset_base_url=base_url
+            layers, codes, basemap=ctx.basemap, evidence=evidence, asset_base_url=base_url
         )
         st.caption(
             f"比例尺统一 Same scale on every map: each shows the same ground box, {width_km:.0f} km × "
@@ -118,7 +143,7 @@ with _ui.guard("对比地图 Comparison maps"):
 
 table = None
 with _ui.guard("对比表 Comparison table"):
-    table = _table(ctx.layers_dir, ctx.signature, tuple(codes), with_raster)
+    table = _table(ctx.layers_dir, ctx.signature, tuple(codes), years_key, with_raster)
 
 if table is not None:
     st.subheader("对比表 Comparison table")

@@ -10,6 +10,7 @@ from atlas import app_data, maps
 from atlas.models import THEMES
 
 ctx = _ui.context()
+layers = _ui.region_layers(ctx, (ctx.region_code,))  # this region's features only (indexed read)
 st.title(f"{ctx.region_name} · 县域布局 County layout")
 st.caption(ctx.region_label)
 
@@ -18,7 +19,7 @@ with _ui.guard("县域地图 County map"):
     evidence = _ui.evidence(ctx.layers_dir, ctx.signature, ctx.region_code)
     overlay = _ui.dem_overlay(ctx.region_code) if show_dem else None
     fmap = maps.region_map(
-        ctx.layers,
+        layers,
         ctx.region_code,
         basemap=ctx.basemap,
         evidence=evidence,
@@ -31,7 +32,7 @@ with _ui.guard("县域地图 County map"):
 
 st.subheader("要素 Features")
 with _ui.guard("要素表 Feature table"):
-    table = app_data.feature_table(ctx.layers, ctx.region_code)
+    table = app_data.feature_table(layers, ctx.region_code)
     options = app_data.filter_options(table)
     cols = st.columns(4)
     picked = {}
@@ -77,5 +78,30 @@ with _ui.guard("要素表 Feature table"):
             "char_start": "起 Start",
             "char_end": "止 End",
             "id": "ID",
+        },
+    )
+
+st.subheader("文件与年份 Documents by year")
+with _ui.guard("文件年表 Documents by year"):
+    docs = _ui.documents(ctx)
+    index = _ui.feature_index(ctx)
+    by_year = app_data.documents_by_year(docs, index, ctx.region_code)
+    counts = app_data.timeline(index, docs, ctx.region_code)
+    if len(counts) and counts["year"].nunique() > 1:
+        st.altair_chart(app_data.timeline_chart(counts), width="stretch")
+    st.dataframe(
+        by_year,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "year": st.column_config.NumberColumn("年份 Year", format="%d"),
+            "title": st.column_config.TextColumn("标题 Title", width="large"),
+            "kind": "类型 Kind",
+            "doc_id": "编号 ID",
+            "n_parks": "公园 Parks",
+            "n_red_lines": "红线 Red lines",
+            "n_corridors": "廊道 Corridors",
+            "n_eco_zones": "生态区 Eco zones",
+            "n_structure": "结构 Structure",
         },
     )

@@ -1,4 +1,8 @@
-"""Export 导出: choose layers, regions and a format, and download (always WGS84)."""
+"""Export 导出: choose layers, regions and a format, and download (always WGS84).
+
+A change of selection only counts features (from the atlas's index); the file itself is written
+to a temporary file when the download button is pressed, and reused for the same selection.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ import streamlit as st
 
 from app_pages import _ui
 from atlas import app_data
-from atlas.layers import LAYERS
 from atlas.models import THEMES
 
 ctx = _ui.context()
 st.title("导出 Export")
 st.caption("导出的坐标均为 WGS84 (EPSG:4326)，与所选底图无关 Exports are WGS84 whatever basemap is shown.")
+store = _ui.store(ctx)
 
-available = [name for name in LAYERS if name in ctx.layers]
+available = store.layer_names()
 if "export_layers" not in st.session_state:
     st.session_state["export_layers"] = [t for t in THEMES if t in available]
 if "export_regions" not in st.session_state:
@@ -41,18 +45,34 @@ fmt = st.radio(
     key="export_format",
 )
 
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _counts(layers_dir: str, signature: tuple, layers: tuple[str, ...], codes: tuple[str, ...]) -> dict:
+    s = _ui._store(layers_dir, signature)
+    return {n: s.count(n, region_codes=list(codes) or None) for n in layers}
+
+
 with _ui.guard("导出 Export"):
     if not chosen:
         st.info("请选择至少一个图层 Choose at least one layer.")
     else:
-        export = app_data.export_layers(ctx.layers, chosen, region_codes=region_codes or None, fmt=fmt)
-        counts = ", ".join(f"{k}: {v}" for k, v in export.feature_counts.items())
-        st.write(f"**{export.file_name}** · {len(export.data) / 1024:.1f} KB · {counts}")
+        codes = list(region_codes) or None
+        names = app_data.region_names(_ui.region_rows(ctx))
+        file_name, mime = app_data.export_target(chosen, codes, names=names, fmt=fmt)
+        counts = _counts(ctx.layers_dir, ctx.signature, tuple(chosen), tuple(region_codes))
+        shown = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        st.write(f"**{file_name}** · {sum(counts.values())} 个要素 features · {shown}")
+        layers_now, fmt_now = list(chosen), fmt
+
+        def _file():  # runs when the button is pressed: the file is written then, not on every rerun
+            return app_data.export_file(store, layers_now, codes, fmt=fmt_now).open("rb")
+
         st.download_button(
             "下载 Download",
-            data=export.data,
-            file_name=export.file_name,
-            mime=export.mime,
+            data=_file,
+            file_name=file_name,
+            mime=mime,
             key="export_download",
             type="primary",
+            on_click="ignore",
         )

@@ -1,4 +1,4 @@
-"""Overview 总览: every region of the atlas on one map, the documents table, open a region."""
+"""Overview 总览: the regions of one level on one map for a year or range, the documents, open a region."""
 
 from __future__ import annotations
 
@@ -6,23 +6,66 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _ui
-from atlas import app_data, maps
+from atlas import app_data, maps, store
 
 ctx = _ui.context()
-regions = ctx.layers["regions"]
 st.title("总览 Overview")
-st.caption("图集中的全部地区，按所选指标着色 All regions of the atlas, coloured by the chosen value.")
+st.caption(
+    "一个行政级别的地区，按所选年份文件中的要素着色 The regions of one level, coloured by what their "
+    "documents of the chosen years say; a region with no document in those years has no data (not zero)."
+)
+
+docs = _ui.documents(ctx)
+index = _ui.feature_index(ctx)
+region_rows = _ui.region_rows(ctx)
+levels = app_data.level_options(region_rows)
+span = store.year_range(docs)
+
+left, right = st.columns([1, 2])
+level_choices: list[str | None] = [*levels, None]
+if st.session_state.get("overview_level", "unset") not in level_choices:
+    st.session_state["overview_level"] = app_data.default_level(levels)
+level = left.selectbox(
+    "级别 Level",
+    options=level_choices,
+    format_func=lambda v: (
+        f"全部级别 All levels ({sum(levels.values())})"
+        if v is None
+        else f"{app_data.LEVEL_LABELS.get(v, v)} ({levels[v]})"
+    ),
+    key="overview_level",
+)
+years: tuple[int, int] | None = None
+if span is not None and span[0] < span[1]:
+    if not isinstance(st.session_state.get("overview_years"), tuple | list) or not all(
+        span[0] <= y <= span[1] for y in st.session_state["overview_years"]
+    ):
+        st.session_state["overview_years"] = span
+    picked = right.slider(
+        "文件年份 Document years", min_value=span[0], max_value=span[1], key="overview_years"
+    )
+    years = (int(picked[0]), int(picked[1]))
+elif span is not None:
+    right.caption(f"文件年份 Document year: {span[0]}")
 
 with _ui.guard("总览地图 Overview map"):
+    simplify = app_data.overview_tolerance(levels[level] if level else sum(levels.values()))
+    regions = _ui.overview_regions(ctx.layers_dir, ctx.signature, level, simplify)
     metrics = app_data.metric_options(regions)
     if st.session_state.get("overview_metric") not in metrics:
         st.session_state["overview_metric"] = "eco"
     metric = st.selectbox(
         "着色依据 Colour by", options=list(metrics), format_func=metrics.get, key="overview_metric"
     )
-    values = app_data.metric_values(regions, metric)
+    values = app_data.metric_values_in_years(regions, metric, index=index, docs=docs, years=years)
+    label = metrics[metric] + (f" · {years[0]}–{years[1]}" if years else "")
     fmap = maps.overview_map(
-        regions, values, label=metrics[metric], basemap=ctx.basemap, asset_base_url=_ui.asset_base_url()
+        regions,
+        values,
+        label=label,
+        basemap=ctx.basemap,
+        tolerance=simplify,
+        asset_base_url=_ui.asset_base_url(),
     )
     clicked = st_folium(
         fmap,
@@ -46,9 +89,10 @@ if right.button("打开县域布局 Open county layout", key="overview_open", ty
 
 st.subheader("文件 Documents")
 with _ui.guard("文件表 Documents table"):
-    docs = app_data.documents_table(ctx.layers)
+    table = app_data.documents_table_from_index(store.documents_in_years(docs, years), index)
+    st.caption(f"{len(table)} 份文件 documents" + (f" ({years[0]}–{years[1]})" if years else ""))
     st.dataframe(
-        docs,
+        table,
         hide_index=True,
         width="stretch",
         column_config={

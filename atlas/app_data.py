@@ -11,15 +11,17 @@ looked up at display time from the source files, searched by file name in
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
 import math
 import os
 import re
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +37,7 @@ from atlas._errors import AtlasError, InputError, LayerError
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
 from atlas.maps import THEME_STYLES, Evidence
 from atlas.models import PRECISIONS, THEMES
+from atlas.store import AtlasStore
 
 log = logging.getLogger("atlas")
 
@@ -118,6 +121,130 @@ def load_atlas(layers_dir: str | Path | None = None) -> dict[str, gpd.GeoDataFra
     return layers
 
 
+def check_atlas(layers_dir: str | Path | None = None) -> None:
+    """Raise ``LayerError`` (saying what to do) when the folder holds no built atlas."""
+    d = Path(layers_dir or settings.LAYERS_DIR)
+    if not d.is_dir():
+        msg = f"{d}: no atlas folder here; build one with `atlas build PATH --out {d}`"
+        raise LayerError(msg)
+    if not (d / "regions.geojson").is_file():
+        msg = f"{d}: no regions.geojson here; build the atlas with `atlas build PATH --out {d}`"
+        raise LayerError(msg)
+
+
+class LazyLayers(Mapping[str, gpd.GeoDataFrame]):
+    """Every layer name of the atlas, each read whole (once) only when it is asked for.
+
+    For the pages that still need a whole layer; the others read parts through
+    :class:`atlas.store.AtlasStore`.
+    """
+
+    def __init__(self, store: AtlasStore) -> None:
+        self.store = store
+        self._frames: dict[str, gpd.GeoDataFrame] = {}
+
+    def __getitem__(self, name: str) -> gpd.GeoDataFrame:
+        if name not in LAYERS:
+            raise KeyError(name)
+        if name not in self._frames:
+            frame = self.store.read(name)
+            if not isinstance(frame, gpd.GeoDataFrame):
+                frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame), crs="EPSG:4326"))
+            if "region_code" in frame:
+                frame["region_code"] = frame["region_code"].astype("string").astype(object)
+            self._frames[name] = frame
+        return self._frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LAYERS)
+
+    def __len__(self) -> int:
+        return len(LAYERS)
+
+
+def layers_for_years(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    years: Mapping[str, int | None],
+    doc_years: Mapping[str, float],
+) -> dict[str, gpd.GeoDataFrame]:
+    """The layers with, for each region in ``years``, only the features of its documents of that
+    year (``None``: every year). ``doc_years`` maps doc_id → year. Regions not named are kept."""
+    chosen = {str(k): v for k, v in years.items() if v is not None}
+    if not chosen:
+        return dict(layers)
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for name, frame in layers.items():
+        if name == "regions" or frame is None or not len(frame) or "doc_id" not in frame:
+            out[name] = frame
+            continue
+        codes = frame["region_code"].astype(str)
+        doc_year = frame["doc_id"].astype(str).map(doc_years)
+        want = codes.map(chosen)
+        keep = want.isna() | (doc_year == want)
+        out[name] = frame[keep.to_numpy()]
+    return out
+
+
+def year_options(docs: pd.DataFrame, region_code: str) -> list[int]:
+    """The document years of one region, newest first."""
+    sel = docs[docs["region_code"].astype(str) == str(region_code)]
+    years = pd.to_numeric(sel["year"], errors="coerce").dropna().astype(int)
+    return sorted(set(years), reverse=True)
+
+
+def timeline(index: pd.DataFrame, docs: pd.DataFrame, region_code: str) -> pd.DataFrame:
+    """Features per theme per document year of one region (long form: year, theme, n), with a
+    zero for each theme in a year that has a document but no feature of that theme."""
+    code = str(region_code)
+    years = pd.to_numeric(docs.loc[docs["region_code"].astype(str) == code, "year"], errors="coerce")
+    years = sorted(set(years.dropna().astype(int)))
+    sel = index[(index["region_code"].astype(str) == code) & index["year"].notna()]
+    counts = sel.groupby(["year", "theme"]).size()
+    rows = [{"year": y, "theme": t, "n": int(counts.get((float(y), t), 0))} for y in years for t in THEMES]
+    return pd.DataFrame(rows, columns=["year", "theme", "n"])
+
+
+def timeline_chart(counts: pd.DataFrame) -> Any:
+    """A small line chart of :func:`timeline`: features per theme per document year, theme colours."""
+    import altair as alt
+
+    themes = [t for t in THEMES if t in set(counts["theme"])]
+    data = counts.assign(label=counts["theme"].map(lambda t: THEME_STYLES.get(t, (t,))[0]))
+    labels = [THEME_STYLES.get(t, (t,))[0] for t in themes]
+    colors = [THEME_STYLES[t][1] if t in THEME_STYLES else "#888888" for t in themes]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="年份 Year"),
+            y=alt.Y("n:Q", title="要素 Features"),
+            color=alt.Color("label:N", title="主题 Theme", scale=alt.Scale(domain=labels, range=colors)),
+            tooltip=["year", "label", "n"],
+        )
+        .properties(height=200)
+    )
+
+
+def documents_by_year(docs: pd.DataFrame, index: pd.DataFrame, region_code: str) -> pd.DataFrame:
+    """One region's documents, newest first: year, title, kind, doc_id and features per theme."""
+    code = str(region_code)
+    sel = docs[docs["region_code"].astype(str) == code]
+    cols = ["year", "title", "kind", "doc_id"]
+    table = pd.DataFrame({c: sel[c].to_numpy() if c in sel else None for c in cols})
+    feats = index[index["region_code"].astype(str) == code]
+    counts = feats.groupby(["doc_id", "theme"]).size().unstack(fill_value=0) if len(feats) else None
+    for theme in THEMES:
+        col = f"n_{theme}"
+        if counts is not None and theme in counts:
+            table[col] = table["doc_id"].astype(str).map(counts[theme]).fillna(0).astype(int)
+        else:
+            table[col] = 0
+    table["year"] = pd.to_numeric(table["year"], errors="coerce")
+    return table.sort_values(["year", "doc_id"], ascending=[False, True], na_position="last").reset_index(
+        drop=True
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # regions and metrics
 # ---------------------------------------------------------------------------------------------
@@ -171,6 +298,74 @@ def metric_values(regions: gpd.GeoDataFrame, metric: str) -> pd.Series:
         msg = f"unknown metric {metric!r}; use one of {sorted(metric_options(regions))}"
         raise InputError(msg)
     return pd.to_numeric(regions[metric], errors="coerce").astype(float)
+
+
+#: Labels of the administrative levels (overview level picker).
+LEVEL_LABELS: dict[str, str] = {
+    "province": "省 Provinces",
+    "prefecture": "地级市 Prefectures",
+    "county": "县区 Counties",
+}
+
+
+def level_options(regions: pd.DataFrame) -> dict[str, int]:
+    """Level → number of regions of that level in the atlas, provinces first."""
+    if "level" not in regions or not len(regions):
+        return {}
+    counts = regions["level"].astype(str).value_counts()
+    return {lv: int(counts[lv]) for lv in _LEVEL_ORDER if lv in counts}
+
+
+def default_level(levels: Mapping[str, int], *, mixed_up_to: int = 60) -> str | None:
+    """The overview's first level: every level together for a small atlas (None), else the level
+    with the most regions (a national atlas would otherwise mix provinces, cities and counties)."""
+    if not levels or sum(levels.values()) <= mixed_up_to:
+        return None
+    return max(levels, key=lambda lv: levels[lv])
+
+
+def overview_tolerance(n_regions: int) -> float:
+    """Simplification (degrees) of region outlines on the overview: finer for a few regions,
+    coarser for hundreds (a national map at county detail would be megabytes)."""
+    if n_regions <= 40:
+        return 0.003
+    if n_regions <= 150:
+        return 0.008
+    return 0.02
+
+
+def metric_values_in_years(
+    regions: gpd.GeoDataFrame,
+    metric: str,
+    *,
+    index: pd.DataFrame,
+    docs: pd.DataFrame,
+    years: tuple[int, int] | None,
+) -> pd.Series:
+    """Like :func:`metric_values`, but feature counts come from the documents of ``years`` only
+    (a region without a document in those years is NaN: no data, not zero)."""
+    themes: tuple[str, ...] | None = None
+    if metric == "eco":
+        themes = ECOLOGICAL_THEMES
+    elif metric.startswith("n_") and metric[2:] in THEMES:
+        themes = (metric[2:],)
+    if themes is None:
+        return metric_values(regions, metric)
+    from atlas.store import region_counts, regions_with_documents
+
+    codes = regions["region_code"].astype(str).tolist()
+    counts = region_counts(index, codes, themes=themes, years=years)
+    have = regions_with_documents(docs, years)
+    values = [counts[c] if c in have else np.nan for c in codes]
+    return pd.Series(values, index=regions.index, dtype=float)
+
+
+def documents_table_from_index(docs: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
+    """:func:`documents_table` from the documents (no geometry) and the feature index."""
+    layers: dict[str, Any] = {"documents": docs}
+    for theme in THEMES:
+        layers[theme] = index[index["theme"] == theme]
+    return documents_table(layers)
 
 
 def region_at(regions: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
@@ -507,6 +702,122 @@ def export_layers(
         "application/zip",
         counts,
     )
+
+
+def export_target(
+    layer_names: Sequence[str], region_codes: Sequence[str] | None, *, names: Mapping[str, str], fmt: str
+) -> tuple[str, str]:
+    """File name and MIME type of an export (a zip for several GeoJSON or CSV layers)."""
+    if fmt not in EXPORT_FORMATS:
+        msg = f"unknown export format {fmt!r}; use one of {sorted(EXPORT_FORMATS)}"
+        raise InputError(msg)
+    _, ext, mime = EXPORT_FORMATS[fmt]
+    if fmt != "gpkg" and len(layer_names) > 1:
+        return export_file_name(layer_names, region_codes, names=names, ext="zip"), "application/zip"
+    return export_file_name(layer_names, region_codes, names=names, ext=ext), mime
+
+
+def _geojson_lines(path: Path, region_codes: set[str] | None) -> Iterator[bytes]:
+    """Feature lines of a layer file (one feature per line), of the given regions only."""
+    with path.open("rb") as fh:
+        for line in fh:
+            if not line.startswith(b'{"type":"Feature"'):
+                continue
+            body = line.rstrip(b"\r\n").rstrip(b",")
+            if region_codes is not None:
+                code = json.loads(body)["properties"].get("region_code")
+                if str(code) not in region_codes:
+                    continue
+            yield body
+
+
+def _write_geojson_subset(src: Path, region_codes: set[str] | None, out: Any) -> int:
+    n = 0
+    out.write(b'{"type":"FeatureCollection","features":[\n')
+    for line in _geojson_lines(src, region_codes):
+        out.write((b",\n" if n else b"") + line)
+        n += 1
+    out.write(b"\n]}\n")
+    return n
+
+
+def export_file(
+    store: AtlasStore,
+    layer_names: Sequence[str],
+    region_codes: Sequence[str] | None = None,
+    *,
+    fmt: str = "geojson",
+    folder: str | Path | None = None,
+) -> Path:
+    """Write an export to a file (not into memory) and return its path.
+
+    GeoJSON is copied line by line from the atlas's layer files (the same bytes as the layer,
+    cut to the regions); GeoPackage and CSV read the regions' rows through the store's index.
+    Files are kept in ``folder`` (default: a ``plan-atlas-export`` folder in the temporary
+    directory) under a name made of the atlas version and the selection, so asking again for
+    the same selection reuses the file; only the newest few are kept.
+    """
+    layer_names = list(layer_names)
+    if not layer_names:
+        msg = "no layer chosen to export; pick at least one layer"
+        raise InputError(msg)
+    unknown = [n for n in layer_names if n not in LAYERS]
+    if unknown:
+        msg = f"unknown layers {unknown}; the atlas has {list(LAYERS)}"
+        raise InputError(msg)
+    names = region_names(store.read("regions", columns=["region_code", "name"], geometry=False))
+    file_name, _ = export_target(layer_names, region_codes, names=names, fmt=fmt)
+    codes = sorted({str(c) for c in region_codes}) if region_codes else None
+    key = hashlib.sha1(
+        json.dumps([store.signature(), str(store.dir), layer_names, codes, fmt], default=str).encode()
+    ).hexdigest()[:16]
+    base = Path(folder) if folder is not None else Path(tempfile.gettempdir()) / "plan-atlas-export"
+    target = base / key / file_name
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
+    wanted = set(codes) if codes else None
+    try:
+        if fmt == "gpkg":
+            frames = {n: store.read(n, region_codes=codes) for n in layer_names}
+            write_gpkg({n: f for n, f in frames.items() if isinstance(f, gpd.GeoDataFrame)}, tmp)
+        elif fmt == "geojson" and all((store.dir / f"{n}.geojson").is_file() for n in layer_names):
+            if len(layer_names) == 1:
+                with tmp.open("wb") as out:
+                    _write_geojson_subset(store.dir / f"{layer_names[0]}.geojson", wanted, out)
+            else:
+                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                    for n in layer_names:
+                        inner = export_file_name([n], region_codes, names=names, ext="geojson")
+                        with zf.open(inner, "w") as out:
+                            _write_geojson_subset(store.dir / f"{n}.geojson", wanted, out)
+        else:
+            encode = geojson_bytes if fmt == "geojson" else csv_bytes
+            ext = EXPORT_FORMATS[fmt][1]
+            if len(layer_names) == 1:
+                frame = store.read(layer_names[0], region_codes=codes)
+                tmp.write_bytes(encode(frame))  # type: ignore[arg-type]
+            else:
+                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                    for n in layer_names:
+                        inner = export_file_name([n], region_codes, names=names, ext=ext)
+                        zf.writestr(inner, encode(store.read(n, region_codes=codes)))  # type: ignore[arg-type]
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _prune(base, keep=8)
+    return target
+
+
+def _prune(base: Path, *, keep: int) -> None:
+    """Remove all but the ``keep`` newest export folders."""
+    try:
+        folders = sorted((d for d in base.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime)
+    except OSError:
+        return
+    for d in folders[:-keep]:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def read_export(data: bytes, fmt: str, *, layer: str | None = None) -> gpd.GeoDataFrame:

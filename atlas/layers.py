@@ -359,12 +359,39 @@ def to_feature_collection(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
 
 
 def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    """The layer as UTF-8 GeoJSON bytes, one feature per line (diff-friendly, deterministic)."""
-    fc = to_feature_collection(gdf)
-    lines = [
-        json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in fc["features"]
-    ]
-    body = ",\n".join(lines)
+    """The layer as UTF-8 GeoJSON bytes, one feature per line (diff-friendly, deterministic).
+
+    The same text as ``json.dumps`` of each feature of :func:`to_feature_collection`, written one
+    feature at a time; a geometry object shared by many rows (a region's polygon under each of
+    its documents and facts) is encoded once.
+    """
+
+    def dumps(obj: Any) -> str:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    encoded: dict[int, str] = {}
+    lines: list[tuple[Any, str]] = []
+    for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
+        properties = {k: _json_value(v) for k, v in zip(props, row, strict=True)}
+        g = encoded.get(id(geom))
+        if g is None:
+            g = encoded[id(geom)] = dumps(geometry_to_geojson(geom))
+        fid = properties["id"]
+        lines.append(
+            (
+                fid,
+                '{"type":"Feature","id":'
+                + dumps(fid)
+                + ',"geometry":'
+                + g
+                + ',"properties":'
+                + dumps(properties)
+                + "}",
+            )
+        )
+    lines.sort(key=lambda item: item[0])
+    body = ",\n".join(line for _, line in lines)
     return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode("utf-8")
 
 
@@ -395,6 +422,9 @@ def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
         if gdf.geometry.isna().all() or len(set(gdf.geom_type.dropna())) != 1:
             kwargs["geometry_type"] = "Unknown"
         gdf.to_file(path, **kwargs)
+    from atlas.store import index_gpkg  # the app reads the GeoPackage by region, document and year
+
+    index_gpkg(path)
 
 
 def write_atlas(

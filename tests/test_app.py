@@ -117,7 +117,7 @@ def test_county_page_with_preset_filters_and_escaped_table(fixture_app):
     at.switch_page("app_pages/county.py").run()
     assert _problems(at) == []
     assert any(c.value == "3 / 7 个要素 features" for c in at.caption)
-    (table,) = at.dataframe
+    table = at.dataframe[0]  # the feature table (the documents-by-year table follows it)
     assert SCRIPT in table.value["name"].tolist()  # shown as text by the table, not as HTML
     (args,) = _component_args(at)
     assert SCRIPT not in args["script"] and "<img" not in args["script"]
