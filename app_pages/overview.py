@@ -48,6 +48,35 @@ if span is not None and span[0] < span[1]:
 elif span is not None:
     right.caption(f"文件年份 Document year: {span[0]}")
 
+
+@st.cache_data(
+    show_spinner="绘制地图 Drawing the map…", max_entries=16
+)  # a copy per run: st_folium changes the map
+def _map(
+    layers_dir: str,
+    signature: tuple,
+    level,
+    simplify: float,
+    years,
+    metric: str,
+    label: str,
+    basemap: str,
+    base_url: str,
+):
+    """The overview map of one selection (built once: a national map takes seconds to build)."""
+    regions = _ui.overview_regions(layers_dir, signature, level, simplify)
+    values = app_data.metric_values_in_years(
+        regions,
+        metric,
+        index=_ui._feature_index(layers_dir, signature),
+        docs=_ui._documents(layers_dir, signature),
+        years=years,
+    )
+    return maps.overview_map(
+        regions, values, label=label, basemap=basemap, tolerance=simplify, asset_base_url=base_url
+    )
+
+
 with _ui.guard("总览地图 Overview map"):
     simplify = app_data.overview_tolerance(levels[level] if level else sum(levels.values()))
     regions = _ui.overview_regions(ctx.layers_dir, ctx.signature, level, simplify)
@@ -57,16 +86,9 @@ with _ui.guard("总览地图 Overview map"):
     metric = st.selectbox(
         "着色依据 Colour by", options=list(metrics), format_func=metrics.get, key="overview_metric"
     )
-    values = app_data.metric_values_in_years(regions, metric, index=index, docs=docs, years=years)
     label = metrics[metric] + (f" · {years[0]}–{years[1]}" if years else "")
-    fmap = maps.overview_map(
-        regions,
-        values,
-        label=label,
-        basemap=ctx.basemap,
-        tolerance=simplify,
-        asset_base_url=_ui.asset_base_url(),
-    )
+    base_url = _ui.asset_base_url()
+    fmap = _map(ctx.layers_dir, ctx.signature, level, simplify, years, metric, label, ctx.basemap, base_url)
     clicked = st_folium(
         fmap,
         key="overview_map",
