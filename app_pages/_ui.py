@@ -68,6 +68,11 @@ def _region_table(layers_dir: str, signature: tuple):
     return _store(layers_dir, signature).read("regions", geometry=False)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _region_choices(layers_dir: str, signature: tuple) -> dict[str, str]:
+    return app_data.region_choices(_region_table(layers_dir, signature))
+
+
 def region_rows(ctx: Context):
     """The regions layer without geometry (names, levels, hierarchy, counts)."""
     return _region_table(ctx.layers_dir, ctx.signature)
@@ -189,7 +194,7 @@ def sidebar() -> Context | None:
         st.info(f"图层目录 Layers folder: `{settings.LAYERS_DIR}` (set `ATLAS_LAYERS` to use another one)")
         return None
     region_rows = _region_table(layers_dir, signature)
-    regions = app_data.region_choices(region_rows)
+    regions = _region_choices(layers_dir, signature)
     if not regions:
         st.warning("图集中没有地区 The atlas has no regions: build it from plan documents first.")
         return None

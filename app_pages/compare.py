@@ -83,8 +83,8 @@ chosen_years: list[tuple[str, int | None]] = []
 for col, code in zip(year_cols, codes, strict=True):
     options: list[int | None] = [None, *app_data.year_options(docs, code)]
     key = f"compare_year_{code}"
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = None
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = app_data.default_year(options)
     year = col.selectbox(
         f"{ctx.regions.get(code, code)} · 年份 Year",
         options=options,

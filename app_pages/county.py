@@ -10,9 +10,25 @@ from atlas import app_data, maps
 from atlas.models import THEMES
 
 ctx = _ui.context()
-layers = _ui.region_layers(ctx, (ctx.region_code,))  # this region's features only (indexed read)
 st.title(f"{ctx.region_name} · 县域布局 County layout")
 st.caption(ctx.region_label)
+docs = _ui.documents(ctx)
+year_choices: list[int | None] = [None, *app_data.year_options(docs, ctx.region_code)]
+year_key = f"county_year_{ctx.region_code}"
+if year_key not in st.session_state:
+    st.session_state[year_key] = app_data.default_year(year_choices)
+year = st.selectbox(
+    "文件年份 Document year",
+    options=year_choices,
+    format_func=lambda y: "全部年份 All years" if y is None else str(y),
+    key=year_key,
+    help="地图和要素表只显示所选年份文件中的要素 The map and table show the features of that year's documents.",
+)
+layers = app_data.layers_for_years(  # this region's features only (indexed read), of the chosen year
+    _ui.region_layers(ctx, (ctx.region_code,)),
+    {ctx.region_code: year},
+    dict(zip(docs["doc_id"].astype(str), docs["year"], strict=True)),
+)
 
 show_dem = st.toggle("显示高程 Show elevation (DEM, 0.2°)", key="county_dem")
 with _ui.guard("县域地图 County map"):
@@ -83,7 +99,6 @@ with _ui.guard("要素表 Feature table"):
 
 st.subheader("文件与年份 Documents by year")
 with _ui.guard("文件年表 Documents by year"):
-    docs = _ui.documents(ctx)
     index = _ui.feature_index(ctx)
     by_year = app_data.documents_by_year(docs, index, ctx.region_code)
     counts = app_data.timeline(index, docs, ctx.region_code)

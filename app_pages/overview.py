@@ -16,7 +16,6 @@ st.caption(
 )
 
 docs = _ui.documents(ctx)
-index = _ui.feature_index(ctx)
 region_rows = _ui.region_rows(ctx)
 levels = app_data.level_options(region_rows)
 span = store.year_range(docs)
@@ -77,6 +76,15 @@ def _map(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _documents_table(layers_dir: str, signature: tuple, years):
+    """The documents of the years with their feature counts (one table per selection)."""
+    docs = _ui._documents(layers_dir, signature)
+    return app_data.documents_table_from_index(
+        store.documents_in_years(docs, years), _ui._feature_index(layers_dir, signature)
+    )
+
+
 with _ui.guard("总览地图 Overview map"):
     simplify = app_data.overview_tolerance(levels[level] if level else sum(levels.values()))
     regions = _ui.overview_regions(ctx.layers_dir, ctx.signature, level, simplify)
@@ -111,7 +119,7 @@ if right.button("打开县域布局 Open county layout", key="overview_open", ty
 
 st.subheader("文件 Documents")
 with _ui.guard("文件表 Documents table"):
-    table = app_data.documents_table_from_index(store.documents_in_years(docs, years), index)
+    table = _documents_table(ctx.layers_dir, ctx.signature, years)
     st.caption(f"{len(table)} 份文件 documents" + (f" ({years[0]}–{years[1]})" if years else ""))
     st.dataframe(
         table,

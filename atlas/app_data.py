@@ -192,6 +192,14 @@ def year_options(docs: pd.DataFrame, region_code: str) -> list[int]:
     return sorted(set(years), reverse=True)
 
 
+def default_year(choices: Sequence[int | None]) -> int | None:
+    """The year a region page or Compare opens on: the latest when the region has documents of
+    several years (twenty years of reports on one map would bury each one), else all (None).
+    ``choices`` is ``[None, newest, …, oldest]`` as the pickers list them."""
+    years = [y for y in choices if y is not None]
+    return years[0] if len(years) > 1 else None
+
+
 def timeline(index: pd.DataFrame, docs: pd.DataFrame, region_code: str) -> pd.DataFrame:
     """Features per theme per document year of one region (long form: year, theme, n), with a
     zero for each theme in a year that has a document but no feature of that theme."""

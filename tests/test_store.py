@@ -140,3 +140,9 @@ def test_geojson_export_is_the_layer_lines_of_the_region(atlas_dir, tmp_path):
     assert zipped.suffix == ".zip"
     with pytest.raises(app_data.InputError, match="pick at least one layer"):
         app_data.export_file(s, [], None, folder=tmp_path)
+
+
+def test_a_region_page_opens_on_its_latest_year_when_it_has_several():
+    assert app_data.default_year([None, 2023, 2021, 2019]) == 2023
+    assert app_data.default_year([None, 2021]) is None  # one year: everything is that year anyway
+    assert app_data.default_year([None]) is None
