@@ -7,16 +7,19 @@ on stderr; the other files are still processed and the exit status is 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from atlas import __version__, settings
-from atlas._errors import AtlasError
+from atlas import __version__
+from atlas._errors import AtlasError, NothingBuiltError
 
 log = logging.getLogger("atlas")
 
@@ -64,18 +67,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     from atlas.build import SCHEDULER_ENV, build_atlas
     from atlas.progress import ProgressLine
 
+    if args.out is None:
+        sys.stderr.write(
+            "atlas: say where to write the atlas: add --out FOLDER (a new or empty folder, e.g."
+            " --out my-atlas); `make build` rebuilds the project's sample atlas in layers/\n"
+        )
+        return 2
     progress = None if args.quiet else ProgressLine()
     if args.workers is not None and args.workers < 1:
         sys.stderr.write(f"atlas: --workers {args.workers}: give 1 or more processes\n")
         return 2
-    result = build_atlas(
-        args.paths,
-        args.out,
-        progress=progress,
-        workers=args.workers,
-        scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
-        cache=False if args.no_cache else (args.cache or True),
-    )
+    try:
+        result = build_atlas(
+            args.paths,
+            args.out,
+            progress=progress,
+            workers=args.workers,
+            scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
+            cache=False if args.no_cache else (args.cache or True),
+            force=args.force,
+        )
+    except NothingBuiltError as exc:
+        _report_errors(exc.problems)
+        sys.stderr.write(f"atlas: {exc}\n")
+        return 2
     if not args.quiet:
         n = {name: len(frame) for name, frame in result.layers.items()}
         summary = ", ".join(f"{k} {v}" for k, v in n.items())
@@ -111,7 +126,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the atlas layers (GeoJSON + GeoPackage + report.json)")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--out", type=Path, default=settings.LAYERS_DIR, help="output folder (default: layers/)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="atlas folder to write (required; a new or empty folder)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the atlas files in --out even if edited by hand or the folder holds other files"
+        " (those other files are kept)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.add_argument(
         "--workers", type=int, default=None, help="processes to run files in (default: every core)"
@@ -134,6 +157,23 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """``kill`` (SIGTERM) unwinds like Ctrl-C, so a half-written atlas is cleaned up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     logging.basicConfig(
@@ -142,7 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return int(args.func(args) or 0)
+        with _sigterm_as_interrupt():
+            return int(args.func(args) or 0)
     except AtlasError as exc:
         sys.stderr.write(f"atlas: {exc}\n")
         return 2
@@ -150,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        sys.stderr.write("atlas: interrupted; nothing was written\n")
+        sys.stderr.write("atlas: interrupted; nothing was written (an existing atlas is as it was)\n")
         return 130
 
 

@@ -23,14 +23,11 @@ from pathlib import Path
 from atlas import settings
 from atlas._errors import InputError
 from atlas.boundaries import Boundaries, load_boundaries
+from atlas.inputs import HTML_SUFFIXES, SUPPORTED_SUFFIXES, unsupported_message
 from atlas.models import AdminUnit, Document
 from atlas.text import chinese_number, fold
 
 log = logging.getLogger("atlas")
-
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,9 +191,7 @@ def source_text(path: str | Path) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        msg = f"{path.name}: unsupported file type {suffix or '(none)'!r}; use one of {allowed}"
-        raise InputError(msg)
+        raise InputError(unsupported_message(path))
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -212,7 +207,12 @@ def source_text(path: str | Path) -> str:
         return _docx_text(path)
     if suffix == ".pdf":
         return _pdf_text(path)
-    text = decode_bytes(path.read_bytes(), name=path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
+        raise InputError(msg) from exc
+    text = decode_bytes(data, name=path.name)
     if suffix in HTML_SUFFIXES:
         return html_to_text(text)
     return text
@@ -547,21 +547,31 @@ def documents_from_text(text: str, *, source_file: str, source_path: str = "") -
 
 
 def documents_from_file(path: str | Path) -> list[Document]:
-    """Read one file into its documents (``InputError`` with a message naming the file)."""
+    """Read one file into its documents (``InputError`` with a message naming the file).
+
+    A reader's own failure on a strange file (a library raising something unexpected) is turned
+    into an ``InputError`` naming the file too, so that one file never stops a build.
+    """
     path = Path(path)
-    text = source_text(path)
-    return documents_from_text(text, source_file=path.name, source_path=str(path))
+    try:
+        text = source_text(path)
+        return documents_from_text(text, source_file=path.name, source_path=str(path))
+    except (InputError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        log.debug("reading %s failed", path, exc_info=True)
+        msg = (
+            f"{path.name}: could not be read ({exc.__class__.__name__}: {exc}); check the file"
+            " or convert it to .txt (and please report this)"
+        )
+        raise InputError(msg) from exc
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and supported files inside folders named (sorted, README files skipped)."""
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.stem.upper() != "README":
-                    yield f
-        else:
-            yield p
+def iter_input_files(paths: Iterable[str | Path], *, errors: list[str] | None = None) -> Iterator[Path]:
+    """Files named, and supported files inside folders named (see :mod:`atlas.inputs`)."""
+    from atlas.inputs import iter_input_files as _iter
+
+    return _iter(paths, errors=errors)
 
 
 def documents_from_paths(paths: Iterable[str | Path], *, errors: list[str] | None = None) -> list[Document]:
@@ -571,11 +581,8 @@ def documents_from_paths(paths: Iterable[str | Path], *, errors: list[str] | Non
     given) so the others are still processed; with ``errors=None`` the first problem raises.
     """
     docs: list[Document] = []
-    for path in iter_input_files(paths):
+    for path in iter_input_files(paths, errors=errors):
         try:
-            if not path.exists():
-                msg = f"{path}: no such file or folder"
-                raise InputError(msg)
             docs.extend(documents_from_file(path))
         except InputError as exc:
             if errors is None:

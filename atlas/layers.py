@@ -3,8 +3,8 @@
 Contract (DESIGN.md): one FeatureCollection per layer, WGS84 lon/lat, no ``crs`` member,
 coordinates rounded to 6 decimals, polygons counter-clockwise (right-hand rule), features sorted
 by ``id``, byte-identical for the same input; the same layers in ``atlas.gpkg``; ``report.json``.
-Nothing half-written is left behind: everything is written into a temporary folder next to the
-output and moved into place file by file with atomic renames.
+Nothing half-written is left behind: the whole atlas is written into a folder next to the output
+and swapped in only when complete (:mod:`atlas.output`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -428,29 +425,30 @@ def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
 
 
 def write_atlas(
-    layers: Mapping[str, gpd.GeoDataFrame], out_dir: str | Path, *, report: Mapping[str, Any] | None = None
+    layers: Mapping[str, gpd.GeoDataFrame],
+    out_dir: str | Path,
+    *,
+    report: Mapping[str, Any] | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write layers (GeoJSON + GeoPackage) and report.json into ``out_dir`` atomically per file.
+    """Write layers (GeoJSON + GeoPackage) and report.json as the atlas folder ``out_dir``.
 
-    Files are first written to a temporary folder beside ``out_dir``; only when every file is
-    complete are they moved in, so a failure leaves the previous contents untouched.
+    Everything is written into a sibling folder first and swapped in only when complete
+    (:mod:`atlas.output`): a failure or an interrupt leaves the previous atlas exactly as it was.
+    A folder holding files the atlas did not write (or edited by hand) is refused with an
+    ``OutputError`` unless ``force``.
     """
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    from atlas.output import replace_folder
+
+    def write(tmp: Path) -> None:
         for name, gdf in layers.items():
             (tmp / f"{name}.geojson").write_bytes(geojson_bytes(gdf))
         write_gpkg(layers, tmp / GPKG_NAME)
         if report is not None:
             text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_value)
             (tmp / REPORT_NAME).write_text(text + "\n", encoding="utf-8")
-        out.mkdir(exist_ok=True)
-        for f in sorted(tmp.iterdir()):
-            os.replace(f, out / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+
+    return replace_folder(out_dir, write, force=force)
 
 
 def read_layer(path: str | Path) -> gpd.GeoDataFrame:

@@ -41,7 +41,10 @@ def test_bad_file_is_one_line_exit_2_and_others_still_built(tmp_path, capsys):
 
 def test_missing_path_is_reported_without_traceback(tmp_path, capsys):
     assert main(["ingest", str(tmp_path / "nope.txt")]) == 2
-    assert capsys.readouterr().err.strip() == f"atlas: {tmp_path / 'nope.txt'}: no such file or folder"
+    assert (
+        capsys.readouterr().err.strip()
+        == f"atlas: {tmp_path / 'nope.txt'}: no such file or folder; check the path"
+    )
 
 
 def test_build_writes_every_layer_and_is_byte_identical(plans_dir, built_atlas, tmp_path):
