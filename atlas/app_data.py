@@ -34,6 +34,7 @@ import shapely
 
 from atlas import settings
 from atlas._errors import AtlasError, InputError, LayerError
+from atlas.labels import THEME_LABELS
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
 from atlas.maps import THEME_STYLES, Evidence
 from atlas.models import PRECISIONS, THEMES
@@ -55,13 +56,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str, str]] = {
 }
 
 #: Chinese + English name of every layer, for pickers.
-LAYER_LABELS: dict[str, str] = {
-    "documents": "文件 Documents",
-    "regions": "地区 Regions",
-    **{theme: label for theme, (label, _) in THEME_STYLES.items()},
-    "indicators": "规划指标 Indicator tables",
-    "facts": "数值事实 Numeric facts",
-}
+LAYER_LABELS: dict[str, str] = dict(THEME_LABELS)
 
 #: Shown in tables for a missing value (filters use it too).
 MISSING = "—"
@@ -285,7 +280,7 @@ def metric_options(regions: gpd.GeoDataFrame) -> dict[str, str]:
     out = {"eco": "生态要素数 Ecological features (parks + red lines + eco zones)"}
     for theme in THEMES:
         if f"n_{theme}" in regions:
-            out[f"n_{theme}"] = f"{THEME_STYLES[theme][0]} 数量 count"
+            out[f"n_{theme}"] = f"{THEME_LABELS[theme]} 数量 count"
     for key in REGION_INDICATOR_KEYS:
         label = _INDICATOR_LABELS.get(key, key)
         for part, zh in (("target", "目标 target"), ("base", "基期 base")):

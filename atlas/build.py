@@ -106,7 +106,7 @@ def _unresolved_of(features: Iterable[Feature]) -> set[tuple[str, str, str]]:
     return {
         (f.mention.theme, f.mention.name, f.mention.doc_id)
         for f in features
-        if f.precision in ("county", "region") and f.mention.theme != "red_lines"
+        if f.precision in ("county", "region", "unplaced") and f.mention.theme != "red_lines"
     }
 
 

@@ -89,7 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except NothingBuiltError as exc:
         _report_errors(exc.problems)
-        sys.stderr.write(f"atlas: {exc}\n")
+        sys.stderr.write(f"atlas: {one_line(exc)}\n")
         return 2
     if not args.quiet:
         n = {name: len(frame) for name, frame in result.layers.items()}
@@ -100,10 +100,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     return _report_errors(result.errors)
 
 
+def one_line(message: object) -> str:
+    """A message on one line: control characters (a newline in a file name…) written as escapes."""
+    text = str(message)
+    return "".join(ch if ch.isprintable() or ch in " \u3000" else repr(ch)[1:-1] for ch in text)
+
+
 def _report_errors(errors: Sequence[str]) -> int:
     for e in errors:
-        sys.stderr.write(f"atlas: {e}\n")
+        sys.stderr.write(f"atlas: {one_line(e)}\n")
     return 2 if errors else 0
+
+
+class _StderrHandler(logging.StreamHandler):
+    """``atlas: message`` lines on stderr, one line each."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "atlas: " + one_line(record.getMessage())
+
+
+def _log_to_stderr(*, verbose: bool) -> None:
+    logger = logging.getLogger("atlas")
+    for h in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(h)
+    logger.addHandler(_StderrHandler(sys.stderr))
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -176,16 +197,12 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="atlas: %(message)s",
-        stream=sys.stderr,
-    )
+    _log_to_stderr(verbose=args.verbose)
     try:
         with _sigterm_as_interrupt():
             return int(args.func(args) or 0)
     except AtlasError as exc:
-        sys.stderr.write(f"atlas: {exc}\n")
+        sys.stderr.write(f"atlas: {one_line(exc)}\n")
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()

@@ -36,22 +36,68 @@ log = logging.getLogger("atlas")
 def decode_bytes(data: bytes, *, name: str = "<bytes>") -> str:
     """Decode a Chinese text file: UTF-8 (± BOM), UTF-16 (± BOM), GB18030/GBK, Big5.
 
-    Raises ``InputError`` for empty or binary data, naming ``name``.
+    Raises ``InputError`` for empty, blank, binary or undecodable data, naming ``name``. A UTF-8
+    file with a few broken bytes (at most 4, or one in 1,000, and 64 in all) is read with U+FFFD in their
+    place, as ``data.decode("utf-8", errors="replace")`` gives, and a warning says so.
     """
     if not data.strip():
-        msg = f"{name}: the file is empty; give a document with text in it"
+        raise InputError(_empty_message(name))
+    try:
+        text = _decode(data, name=name)
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"{name}: cannot be decoded as {exc.encoding.upper()} ({exc.reason} at byte {exc.start});"
+            " save it again as UTF-8"
+        )
+        raise InputError(msg) from exc
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())  # broken UTF-8 bytes let through
+    if _looks_binary(text.replace("\ufffd", "") if replaced > 0 else text):
+        msg = f"{name}: this looks like a binary file, not text; convert it to .txt, .docx or .pdf"
         raise InputError(msg)
+    if _blank(text):
+        raise InputError(_empty_message(name))
+    return text
+
+
+def _empty_message(name: str) -> str:
+    return f"{name}: the file is empty; give a document with text in it"
+
+
+def _blank(text: str) -> bool:
+    return not text.replace("\ufeff", "").strip()
+
+
+def _decode(data: bytes, *, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return "\ufeff" + data[3:].decode("utf-8", errors="strict")
+        return "\ufeff" + _utf8(data[3:], name=name, offset=3)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _decode_legacy(data, name=name)
-    if _looks_binary(text):
-        msg = f"{name}: this looks like a binary file, not text; convert it to .txt, .docx or .pdf"
-        raise InputError(msg)
+        pass
+    nearly = _nearly_utf8(data, name=name)
+    return nearly if nearly is not None else _decode_legacy(data, name=name)
+
+
+def _utf8(data: bytes, *, name: str, offset: int = 0) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        nearly = _nearly_utf8(data, name=name)
+        if nearly is None:
+            exc.start += offset
+            raise
+        return nearly
+
+
+def _nearly_utf8(data: bytes, *, name: str) -> str | None:
+    """UTF-8 text with a few broken bytes, each read as U+FFFD; None when it is not that."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    if broken > min(64, max(4, len(data) // 1000)):
+        return None
+    log.warning("%s: %d byte(s) are not valid UTF-8; read as the replacement character \ufffd", name, broken)
     return text
 
 
@@ -204,7 +250,10 @@ def source_text(path: str | Path) -> str:
         )
         raise InputError(msg)
     if suffix == ".docx":
-        return _docx_text(path)
+        text = _docx_text(path)
+        if _blank(text):
+            raise InputError(_empty_message(path.name))
+        return text
     if suffix == ".pdf":
         return _pdf_text(path)
     try:

@@ -74,7 +74,10 @@ def feature_id(*parts: object) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def _precision_of(unit_level: str) -> str:
+def _precision_of(unit_level: str | None) -> str:
+    """Precision of a feature placed on a unit of this level; ``unplaced`` when there is none."""
+    if unit_level is None:
+        return "unplaced"
     return "county" if unit_level == "county" else "region"
 
 
@@ -123,7 +126,7 @@ def documents_rows(docs: Iterable[Document], *, boundaries: Boundaries | None = 
                 **_doc_common(doc),
                 "county_code": region.adcode if region else None,
                 "county_name": region.name if region else None,
-                "precision": _precision_of(region.level) if region else None,
+                "precision": _precision_of(region.level if region else None),
                 "char_start": doc.char_start,
                 "char_end": doc.char_end,
                 "title": doc.title,
@@ -207,7 +210,7 @@ def indicator_rows(
             **_doc_common(doc),
             "county_code": region.adcode if region else None,
             "county_name": region.name if region else None,
-            "precision": _precision_of(region.level) if region else None,
+            "precision": _precision_of(region.level if region else None),
             "char_start": ind.char_start,
             "char_end": ind.char_end,
             "geometry": b.geometry(region.adcode) if region else None,

@@ -56,6 +56,7 @@ from atlas import assets
 from atlas._errors import DataMissingError, InputError
 from atlas.boundaries import Boundaries, load_boundaries
 from atlas.datum import geometry_to_gcj02, wgs84_to_gcj02
+from atlas.labels import KIND_LABELS, LEVEL_LABELS, PRECISION_LABELS, STATUS_LABELS, THEME_LABELS
 from atlas.models import PRECISIONS, THEMES
 
 log = logging.getLogger("atlas")
@@ -65,68 +66,14 @@ log = logging.getLogger("atlas")
 # ---------------------------------------------------------------------------------------------
 #: Theme → (legend label, colour).
 THEME_STYLES: dict[str, tuple[str, str]] = {
-    "parks": ("公园与保护地 Parks & protected areas", "#2e7d32"),
-    "red_lines": ("生态保护红线 Ecological red lines", "#d32f2f"),
-    "corridors": ("交通廊道 Transport corridors", "#ef6c00"),
-    "eco_zones": ("生态区域 Ecological zones", "#00838f"),
-    "structure": ("空间结构 Spatial structure", "#7b1fa2"),
+    "parks": (THEME_LABELS["parks"], "#2e7d32"),
+    "red_lines": (THEME_LABELS["red_lines"], "#d32f2f"),
+    "corridors": (THEME_LABELS["corridors"], "#ef6c00"),
+    "eco_zones": (THEME_LABELS["eco_zones"], "#00838f"),
+    "structure": (THEME_LABELS["structure"], "#7b1fa2"),
 }
 
-#: Precision tier → legend label.
-PRECISION_LABELS: dict[str, str] = {
-    "exact": "精确位置 exact place",
-    "town": "乡镇位置 town (township centre)",
-    "schematic": "示意线 schematic (between endpoints)",
-    "county": "仅知县区 county only (near its centre)",
-    "region": "仅知地区 region only (near its centre)",
-}
-
-STATUS_LABELS: dict[str, str] = {
-    "built": "已建成 built",
-    "existing": "现有 existing",
-    "under_construction": "在建 under construction",
-    "planned": "规划 planned",
-    "upgrade": "提升改造 upgrade",
-}
-
-LEVEL_LABELS: dict[str, str] = {
-    "national": "国家级 national",
-    "provincial": "省级 provincial",
-    "municipal": "市级 municipal",
-    "province": "省 province",
-    "prefecture": "地级市 prefecture",
-    "county": "县区 county",
-}
-
-KIND_LABELS: dict[str, str] = {
-    "forest_park": "森林公园",
-    "wetland_park": "湿地公园",
-    "geopark": "地质公园",
-    "nature_reserve": "自然保护区",
-    "scenic_area": "风景名胜区",
-    "cultural_park": "文化公园",
-    "heritage_park": "遗址公园",
-    "urban_park": "城市公园",
-    "mine_park": "矿山公园",
-    "expressway": "高速公路",
-    "high_speed_rail": "高速铁路",
-    "railway": "铁路",
-    "intercity_rail": "城际铁路",
-    "national_road": "国道",
-    "provincial_road": "省道",
-    "county_road": "县道",
-    "airport": "机场",
-    "logistics": "物流",
-    "eco_function_zone": "生态功能区",
-    "eco_corridor": "生态廊道",
-    "eco_barrier": "生态屏障",
-    "watershed": "流域",
-    "water_source_protection": "水源保护区",
-    "mountain": "山体",
-    "river": "河流",
-    "lake_reservoir": "湖库",
-    "restoration_area": "修复区",
-}
+# code → label tables live in atlas.labels (shared with the app's tables and filters)
 
 #: Extra properties shown in popups, per theme, with their labels.
 _EXTRA_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {

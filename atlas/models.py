@@ -14,10 +14,12 @@ from typing import Any, Literal
 Level = Literal["province", "prefecture", "county"]
 DocKind = Literal["fyp_outline", "work_report", "article", "unknown"]
 Theme = Literal["parks", "red_lines", "corridors", "eco_zones", "structure"]
-Precision = Literal["exact", "town", "schematic", "county", "region"]
+Precision = Literal["exact", "town", "schematic", "county", "region", "unplaced"]
 
 THEMES: tuple[str, ...] = ("parks", "red_lines", "corridors", "eco_zones", "structure")
-PRECISIONS: tuple[str, ...] = ("exact", "town", "schematic", "county", "region")
+#: ``unplaced``: not even the document's region is known, so the feature has no geometry; it is kept
+#: in tables and report.json but drawn on no map.
+PRECISIONS: tuple[str, ...] = ("exact", "town", "schematic", "county", "region", "unplaced")
 STATUSES: tuple[str, ...] = ("built", "existing", "under_construction", "planned", "upgrade")
 
 
