@@ -125,6 +125,9 @@ def _log_to_stderr(*, verbose: bool) -> None:
         logger.removeHandler(h)
     logger.addHandler(_StderrHandler(sys.stderr))
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    # the readers' own chatter ("EOF marker not found") names no file; our messages do
+    for name in ("pypdf", "charset_normalizer"):
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 def make_parser() -> argparse.ArgumentParser:

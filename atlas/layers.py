@@ -65,6 +65,8 @@ REGION_INDICATOR_KEYS: tuple[str, ...] = (
 )  # fmt: skip
 
 GPKG_NAME = "atlas.gpkg"
+#: GeoPackage version written (1.2 is read by every GDAL since 2.2 without a warning).
+GPKG_VERSION = "1.2"
 REPORT_NAME = "report.json"
 
 
@@ -89,9 +91,15 @@ def frame_from_rows(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
     return _frame(rows, layer)
 
 
+#: Further columns a layer always has (sorted after its theme fields), even when it has no feature,
+#: so that the schema does not change between builds.
+LAYER_EXTRA_FIELDS: dict[str, tuple[str, ...]] = {theme: ("place_source", "placed_at") for theme in THEMES}
+
+
 def _frame(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
     columns = [*COMMON_FIELDS, *THEME_FIELDS.get(layer, ())]
-    extra = sorted({k for r in rows for k in r} - {*columns, "geometry"})
+    known = set(LAYER_EXTRA_FIELDS.get(layer, ()))
+    extra = sorted(({k for r in rows for k in r} | known) - {*columns, "geometry"})
     frame = pd.DataFrame(rows, columns=[*columns, *extra, "geometry"])
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
     return gdf.sort_values("id", kind="stable").reset_index(drop=True)
@@ -416,11 +424,13 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
     """Every layer into one GeoPackage (lists stored as JSON text)."""
-    for name, gdf in layers.items():
+    for i, (name, gdf) in enumerate(layers.items()):
         gdf = _gpkg_ready(gdf)
         kwargs: dict[str, Any] = {"layer": name, "driver": "GPKG", "engine": "pyogrio"}
         if gdf.geometry.isna().all() or len(set(gdf.geom_type.dropna())) != 1:
             kwargs["geometry_type"] = "Unknown"
+        if i == 0:  # GeoPackage 1.2: GDAL 3.6 warns about the 1.4 files newer GDAL writes by default
+            kwargs["dataset_options"] = {"VERSION": GPKG_VERSION}
         gdf.to_file(path, **kwargs)
     from atlas.store import index_gpkg  # the app reads the GeoPackage by region, document and year
 
