@@ -97,7 +97,8 @@ def test_unreadable_file_is_named(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     out = tmp_path / "out"
-    assert main(["build", str(tmp_path), "--out", str(out), "-q"]) == 2
+    # in this process, where the patched read is (worker processes would read the file fine)
+    assert main(["build", str(tmp_path), "--out", str(out), "-q", "--workers", "1", "--no-cache"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "atlas: locked.txt: cannot read the file (Permission denied); check its permissions"
     ]
