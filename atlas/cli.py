@@ -61,6 +61,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if getattr(args, "workspace", None) is not None:
+        return _build_into_workspace(args)
     from atlas.build import SCHEDULER_ENV, build_atlas
     from atlas.progress import ProgressLine
 
@@ -83,6 +85,54 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"wrote {args.out}: {summary} ({result.timings.get('total_before_write', 0):.2f} s)\n"
         )
     return _report_errors(result.errors)
+
+
+def _build_into_workspace(args: argparse.Namespace) -> int:
+    """``atlas build FILE... --workspace DIR``: add the files' documents to a workspace, rebuild it."""
+    from atlas.ingest import documents_from_text, iter_input_files, source_text
+    from atlas.progress import ProgressLine
+    from atlas.workspace import Workspace
+
+    ws = Workspace(args.workspace)
+    region = getattr(args, "region", None)
+    errors: list[str] = []
+    added: list[str] = []
+    for path in iter_input_files(args.paths):
+        try:
+            if not path.exists():
+                msg = f"{path}: no such file or folder"
+                raise AtlasError(msg)
+            text = source_text(path)
+            docs = documents_from_text(text, source_file=path.name, source_path=str(path))
+            regions = {d.doc_id: region for d in docs} if region else None
+            added += ws.add_documents(path.name, text, docs, regions=regions)
+        except AtlasError as exc:
+            errors.append(str(exc))
+    result = ws.rebuild(progress=None if args.quiet else ProgressLine())
+    if not args.quiet:
+        counts = ", ".join(f"{k} {len(v)}" for k, v in result.layers.items())
+        sys.stderr.write(f"workspace {ws.folder}: added {len(added)} document(s); layers: {counts}\n")
+    return _report_errors(errors)
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    """``atlas gazetteer export FILE`` / ``import FILE``: the workspace's user gazetteer as CSV."""
+    from atlas.corrections import read_user_csv, write_user_csv
+    from atlas.workspace import Workspace
+
+    ws = Workspace(args.workspace)
+    if args.action == "export":
+        corrections = ws.corrections(include_undone=False)
+        write_user_csv(corrections, args.file)
+        sys.stderr.write(f"wrote {len(corrections)} user gazetteer row(s) to {args.file}\n")
+        return 0
+    entries = read_user_csv(args.file)
+    ws.import_corrections(entries)
+    sys.stderr.write(f"imported {len(entries)} row(s) into {ws.folder}\n")
+    if args.rebuild:
+        ws.rebuild()
+        sys.stderr.write("workspace layers rebuilt\n")
+    return 0
 
 
 def _report_errors(errors: Sequence[str]) -> int:
@@ -130,7 +180,35 @@ def make_parser() -> argparse.ArgumentParser:
         help="per-file result cache (default: $ATLAS_CACHE, else ~/.cache/plan-atlas/build)",
     )
     p.add_argument("--no-cache", action="store_true", help="run every file; keep no results for next time")
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="add the documents to this workspace (its workspace.gpkg) and rebuild it, instead of --out",
+    )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("gazetteer", help="the workspace's user gazetteer (your corrections) as CSV")
+    gsub = p.add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("export", "write the user gazetteer to a CSV file"),
+        ("import", "add the rows of a CSV file (validated; nothing is added if a row is bad)"),
+    ):
+        g = gsub.add_parser(action, help=text)
+        g.add_argument("file", type=Path, help="CSV file (columns of geodata/gazetteer.csv + theme, time)")
+        g.add_argument(
+            "--workspace",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="workspace folder (default: ATLAS_WORKSPACE or the user data folder)",
+        )
+        if action == "import":
+            g.add_argument(
+                "--no-rebuild", dest="rebuild", action="store_false", help="do not rebuild the layers"
+            )
+        g.set_defaults(func=cmd_gazetteer)
     return parser
 
 

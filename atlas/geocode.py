@@ -40,7 +40,14 @@ from atlas._errors import InputError
 from atlas.admin_tree import place_short_name
 from atlas.airports import SOURCE_AIRPORTS, find_airport
 from atlas.boundaries import Boundaries
-from atlas.gazetteer import SOURCE_BOUNDARIES, Candidate, Gazetteer, load_gazetteer
+from atlas.gazetteer import (
+    SOURCE_BOUNDARIES,
+    USER_SOURCE,
+    Candidate,
+    Gazetteer,
+    load_gazetteer,
+    user_entry_applies,
+)
 from atlas.models import AdminUnit, Document, Feature, Mention
 from atlas.text import fold
 
@@ -672,6 +679,24 @@ def _red_line(m: Mention, ctx: _Context) -> Feature | None:
     )
 
 
+def _user_placed(m: Mention, ctx: _Context) -> Feature | None:
+    """The user's own entry for this name (a correction from the review page or an imported user
+    gazetteer) in the document's prefecture: it wins over every other candidate; the latest counts."""
+    region = ctx.region
+    if region is None:
+        return None
+    hits = [f for f in ctx.gaz.user_entries(m.name) if user_entry_applies(f.adcode, region.adcode)]
+    if not hits:
+        return None
+    entry = hits[-1]
+    geom = entry.geometry
+    code = entry.adcode
+    if geom.geom_type == "Point":
+        unit = ctx.b.county_at(geom.x, geom.y)
+        code = unit.adcode if unit is not None else code
+    return _feature(m, geom, entry.precision, code, ctx, entry.name, USER_SOURCE)
+
+
 _THEMES = {
     "parks": _park,
     "eco_zones": _eco_zone,
@@ -708,7 +733,9 @@ def features_from_mentions(
     out: list[Feature] = []
     for m in mentions:
         place = _THEMES.get(m.theme)
-        feature = place(m, ctx) if place is not None else None
+        feature = _user_placed(m, ctx) if m.theme != "red_lines" else None
+        if feature is None:
+            feature = place(m, ctx) if place is not None else None
         if feature is None:
             feature = _red_line(m, ctx) if m.theme == "red_lines" else None
         out.append(feature if feature is not None else _fallback(m, ctx))
