@@ -554,19 +554,26 @@ def sentence_around(text: str, start: int, end: int, *, max_chars: int = 220) ->
 
 
 def evidence_for(
-    frame: pd.DataFrame, *, dirs: Sequence[str | Path] | None = None, max_chars: int = 220
+    frame: pd.DataFrame,
+    *,
+    dirs: Sequence[str | Path] | None = None,
+    max_chars: int = 220,
+    texts: Mapping[str, str] | None = None,
 ) -> dict[str, Evidence]:
     """Feature id → the sentence of its source document holding the mention.
 
-    Features whose source file is not found (or whose offsets fall outside it) get no entry;
-    the popup then shows the layer's facts only.
+    ``texts`` (file name → decoded text, e.g. the workspace's stored sources) is consulted before
+    the source folders. Features whose source file is not found (or whose offsets fall outside
+    it) get no entry; the popup then shows the layer's facts only.
     """
     out: dict[str, Evidence] = {}
     if frame is None or not len(frame) or "source_file" not in frame:
         return out
     for name, group in frame.groupby("source_file", sort=False):
-        path = find_source(str(name), dirs=dirs)
-        text = _read_source(path) if path is not None else None
+        text = (texts or {}).get(str(name))
+        if text is None:
+            path = find_source(str(name), dirs=dirs)
+            text = _read_source(path) if path is not None else None
         if text is None:
             continue
         for fid, cs, ce in zip(group["id"], group["char_start"], group["char_end"], strict=True):
