@@ -33,19 +33,29 @@ files = st.file_uploader(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _preview(name: str, digest: str, _data: bytes) -> upload.Preview:
-    return upload.preview_upload(name, _data)
-
+_STAGE_LABELS = {"read": "读取 read", "split": "拆分 split into documents", "extract": "抽取 extract"}
+_CACHE_KEY = "_upload_previews"  # digest → Preview, so reruns do not read the files again
 
 previews: list[upload.Preview] = []
 if files:
+    cache: dict[str, upload.Preview] = st.session_state.setdefault(_CACHE_KEY, {})
+    wanted: set[str] = set()
     with st.status("读取文件 Reading the files…", expanded=True) as status:
         for f in files:
             data = f.getvalue()
-            status.update(label=f"读取 Reading {f.name}…")
-            st.write(f"**{f.name}**: 读取、拆分、抽取 read → split → extract")
-            previews.append(_preview(f.name, hashlib.sha256(data).hexdigest(), data))
+            digest = f"{f.name}:{hashlib.sha256(data).hexdigest()}"
+            wanted.add(digest)
+            if digest not in cache:
+
+                def progress(stage: str, done: int, total: int, label: str, name: str = f.name) -> None:
+                    status.update(label=f"{name}: {_STAGE_LABELS.get(stage, stage)} {done}/{total}")
+                    if done == total:
+                        st.write(f"✓ {name}: {_STAGE_LABELS.get(stage, stage)}")
+
+                cache[digest] = upload.preview_upload(f.name, data, progress=progress)
+            previews.append(cache[digest])
+        for key in set(cache) - wanted:
+            del cache[key]
         bad = [p for p in previews if not p.ok]
         n_docs = sum(len(p.documents) for p in previews)
         status.update(

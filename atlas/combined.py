@@ -1,10 +1,11 @@
 """The sample atlas and the user's workspace shown as one atlas.
 
-Every frame gets an ``atlas`` column (``sample`` or ``workspace``; a region holding documents
-of both says ``sample+workspace``). A workspace document replaces the sample document with the same
-id or the same source file (the user added it to correct it). Region rows are merged per adcode:
-counts per theme are recounted from the merged layers, indicator values come from the workspace
-first, so a user's county can be compared with the sample's.
+The frames keep the layer contract's columns (an export of the sample with an empty workspace is
+the committed layer, byte for byte); :func:`workspace_regions` says which regions the workspace
+holds. A workspace document replaces the sample document with the same id or the same source file
+(the user added it to correct it). Region rows are merged per adcode: counts per theme are
+recounted from the merged layers, indicator values come from the workspace first, so a user's
+county can be compared with the sample's.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def combine(
     workspace = dict(workspace or {})
     ws_docs = workspace.get("documents")
     if ws_docs is None or not len(ws_docs):
-        return {name: _tagged(frame, SAMPLE) for name, frame in sample.items() if frame is not None}  # type: ignore[misc]
+        return {name: frame for name, frame in sample.items() if frame is not None}
     replaced_ids = {str(d) for d in ws_docs["doc_id"]}
     replaced_files = {str(f) for f in ws_docs["source_file"]}
 
@@ -76,10 +77,10 @@ def combine(
             continue
         parts = []
         if name in sample:
-            parts.append(_tagged(keep(sample[name]), SAMPLE))
+            parts.append(keep(sample[name]))
         if name in workspace:
-            parts.append(_tagged(workspace[name], WORKSPACE))
-        out[name] = _concat([p for p in parts if p is not None])
+            parts.append(workspace[name])
+        out[name] = _concat(parts)
     out["regions"] = _merge_regions(sample.get("regions"), workspace.get("regions"), out)
     return out
 
@@ -90,7 +91,7 @@ def _merge_regions(
     layers: Mapping[str, gpd.GeoDataFrame],
 ) -> gpd.GeoDataFrame:
     docs = layers["documents"]
-    # workspace rows first, so that their indicator values win
+    # workspace rows first, so that their indicator values win (the tag is dropped at the end)
     frames = [f for f in (_tagged(workspace, WORKSPACE), _tagged(sample, SAMPLE)) if f is not None and len(f)]
     if not frames:
         return _concat([f for f in (sample, workspace) if f is not None])
@@ -111,8 +112,6 @@ def _merge_regions(
             continue  # every document of it was replaced by a workspace one about another region
         row["doc_id"] = ",".join(sorted(str(d) for d in mine["doc_id"]))
         row["source_file"] = ",".join(sorted({str(f) for f in mine["source_file"]}))
-        tags = set(mine["atlas"])
-        row["atlas"] = "+".join(t for t in (SAMPLE, WORKSPACE) if t in tags)
         for theme in THEMES:
             frame = layers.get(theme)
             if frame is not None and len(frame):
@@ -120,7 +119,7 @@ def _merge_regions(
             else:
                 row[f"n_{theme}"] = 0
         rows.append(row)
-    merged = pd.DataFrame(rows).reset_index(drop=True)
+    merged = pd.DataFrame(rows).drop(columns=["atlas"]).reset_index(drop=True)
     out = gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
     return out.sort_values("id", kind="stable").reset_index(drop=True)
 

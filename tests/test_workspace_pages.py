@@ -65,13 +65,15 @@ def test_combine_keeps_both_and_recounts_regions(sample_root, workspace):
     both = combined.combine(sample, workspace.layers())
     regions = both["regions"].set_index("region_code")
     assert set(regions.index) == {HUOZHOU, "140400", BINCHUAN}
-    assert regions.loc[BINCHUAN, "atlas"] == "workspace"
-    assert regions.loc[HUOZHOU, "atlas"] == "sample"
     assert regions.loc[BINCHUAN, "n_parks"] == 2
-    assert set(both["parks"]["atlas"]) == {"sample", "workspace"}
+    assert regions.loc[HUOZHOU, "n_parks"] == (sample["parks"]["region_code"] == HUOZHOU).sum()
+    assert set(both["parks"]["doc_id"]) == {*sample["parks"]["doc_id"], "binchuan"}
+    assert list(both["parks"].columns) == list(sample["parks"].columns)
     assert combined.workspace_regions(workspace.layers()) == {BINCHUAN}
     # nothing in the workspace: the sample as it is
-    assert len(combined.combine(sample, None)["parks"]) == len(sample["parks"])
+    alone = combined.combine(sample, Workspace(sample_root / "no-workspace").layers())
+    for name, frame in sample.items():
+        assert alone[name].equals(frame), name
 
 
 def test_a_workspace_copy_of_a_sample_document_replaces_it(sample_root, tmp_path):
