@@ -26,7 +26,7 @@ layers = _ui.workspace_layers()
 items = review.review_items(layers)
 message = st.session_state.pop("review_message", None)
 if message:
-    st.success(message)
+    st.success(_ui.md(message))
 
 if not ws.documents():
     st.info(
@@ -46,8 +46,8 @@ else:
     )
     item = by_key[key]
     st.write(
-        f"**{item.name}** · {item.theme} · 当前精度 precision now: `{item.precision}` · "
-        f"{item.county_name or item.region_name} · 文件 documents: {', '.join(item.doc_ids)}"
+        f"**{_ui.md(item.name)}** · {item.theme} · 当前精度 precision now: `{item.precision}` · "
+        f"{_ui.md(item.county_name or item.region_name)} · 文件 documents: {_ui.md(', '.join(item.doc_ids))}"
     )
 
     left, right = st.columns([3, 2])
@@ -74,9 +74,9 @@ else:
             if st.button("放在这里 Place here", type="primary", key="review_place_click"):
                 with st.spinner("保存并重建 Saving and rebuilding…"), _ui.guard("放置 Place"):
                     cid = review.place_at_point(ws, item, lon, lat)
-                    ws.rebuild()
+                    now = review.placement_summary(ws.rebuild().layers, item)
                     st.session_state["review_message"] = (
-                        f"已放置 Placed {item.name} at {lon:.5f}, {lat:.5f} (correction #{cid})"
+                        f"已放置 Placed {item.name} at {lon:.5f}, {lat:.5f} (correction #{cid}); now: {now}"
                     )
                     st.rerun()
         else:
@@ -99,9 +99,9 @@ else:
                 if st.button("用这个候选 Use this candidate", key="review_use_cand"):
                     with st.spinner("保存并重建 Saving and rebuilding…"):
                         cid = review.place_at_candidate(ws, item, cands[int(pick)])
-                        ws.rebuild()
+                        now = review.placement_summary(ws.rebuild().layers, item)
                     st.session_state["review_message"] = (
-                        f"已放置 Placed {item.name} at {labels[int(pick)]} (#{cid})"
+                        f"已放置 Placed {item.name} at {labels[int(pick)]} (#{cid}); now: {now}"
                     )
                     st.rerun()
         st.markdown("**误识别 False extraction**")
@@ -124,7 +124,9 @@ else:
             else (f"{c.lon:.5f}, {c.lat:.5f}" if c.lon is not None else "line/area")
         )
         cols = st.columns([5, 1])
-        cols[0].write(f"#{c.id} **{c.name}** · {c.theme or '—'} · {where} · {c.adcode} · {c.created_at[:19]}")
+        cols[0].write(
+            f"\\#{c.id} **{_ui.md(c.name)}** · {c.theme or '—'} · {where} · {c.adcode} · {c.created_at[:19]}"
+        )
         if cols[1].button("撤销 Undo", key=f"review_undo_{c.id}"):
             with st.spinner("撤销并重建 Undoing and rebuilding…"), _ui.guard("撤销 Undo"):
                 ws.undo(c.id)

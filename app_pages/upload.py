@@ -50,7 +50,7 @@ if files:
                 def progress(stage: str, done: int, total: int, label: str, name: str = f.name) -> None:
                     status.update(label=f"{name}: {_STAGE_LABELS.get(stage, stage)} {done}/{total}")
                     if done == total:
-                        st.write(f"✓ {name}: {_STAGE_LABELS.get(stage, stage)}")
+                        st.write(f"✓ {_ui.md(name)}: {_STAGE_LABELS.get(stage, stage)}")
 
                 cache[digest] = upload.preview_upload(f.name, data, progress=progress)
             previews.append(cache[digest])
@@ -68,9 +68,9 @@ if files:
 options = upload.region_options()
 picks: dict[str, str | None] = {}
 for p in previews:
-    st.subheader(p.file_name)
+    st.subheader(_ui.md(p.file_name))
     if p.error:
-        st.error(f"无法使用此文件，未加入 Not added: {p.error}")
+        st.error(f"无法使用此文件，未加入 Not added: {_ui.md(p.error)}")
         continue
     st.caption(f"{len(p.documents)} 个文件 document(s) · {p.size / 1000:.1f} KB")
     for d in p.documents:
@@ -78,7 +78,7 @@ for p in previews:
         key = upload.region_key(p.file_name, doc.doc_id)
         with st.container(border=True):
             st.markdown(
-                f"**{doc.title}**  \n`{doc.doc_id}` · 类型 kind `{doc.kind}` · 年份 year `{doc.year or '—'}`"
+                f"**{_ui.md(doc.title)}**  \n{_ui.md(doc.doc_id)} · 类型 kind `{doc.kind}` · 年份 year `{doc.year or '—'}`"
             )
             detected = d.region_code
             conf = f"{d.region_confidence:.0%}" if d.region_confidence is not None else "—"
@@ -87,7 +87,7 @@ for p in previews:
                 f" · 置信度 confidence {conf}"
             )
             if d.region_evidence:
-                st.caption("依据 Evidence: " + " · ".join(d.region_evidence[:5]))
+                st.caption("依据 Evidence: " + " · ".join(_ui.md(e) for e in d.region_evidence[:5]))
             widget = f"upload_region_{key}"
             default: dict[str, int | None] = {}
             if widget not in st.session_state:
@@ -134,7 +134,7 @@ if good:
 added = st.session_state.get("upload_added")
 if added:
     st.success(
-        f"已加入 Added {len(added)} document(s): {', '.join(added)}. "
+        f"已加入 Added {len(added)} document(s): {_ui.md(', '.join(added))}. "
         "它们的地区已出现在每个页面 Their regions now appear on every page (sidebar, Overview, Compare)."
     )
 

@@ -216,3 +216,13 @@ def features_named(layers: Mapping[str, gpd.GeoDataFrame], item: ReviewItem) -> 
     if frame is None or not len(frame):
         return pd.DataFrame()
     return frame[(frame["name"] == item.name) & (frame["region_code"].astype(str) == item.region_code)]
+
+
+def placement_summary(layers: Mapping[str, gpd.GeoDataFrame], item: ReviewItem) -> str:
+    """Where the item's features are after a rebuild: ``exact ×2`` (precision × count), or
+    ``none left`` when a mark dropped them."""
+    rows = features_named(layers, item)
+    if not len(rows):
+        return "none left"
+    counts = rows["precision"].astype(str).value_counts()
+    return ", ".join(f"{p} ×{n}" for p, n in counts.items())

@@ -125,7 +125,7 @@ def preview_upload(name: str, data: bytes, *, progress: Progress | None = None) 
             counts = Counter(m.theme for m in mentions_from_document(doc))
             evidence = getattr(doc, "region_evidence", None) or ()
             if isinstance(evidence, str):
-                evidence = (evidence,)
+                evidence = tuple(e.strip() for e in evidence.split(";") if e.strip())
             found.append(
                 DocumentPreview(
                     document=doc,

@@ -263,24 +263,24 @@ def _document(row: sqlite3.Row, text: str, override: str | None) -> Document:
         "char_end": row["char_end"],
         "source_path": "",
     }
+    stored = row["region_evidence"] or ""
     optional = {
         "region_confidence": 1.0 if override else row["region_confidence"],
-        "region_evidence": json.loads(row["region_evidence"] or "[]") if not override else [],
+        "region_evidence": "chosen by the user" if override else stored,
         "region_source": "user" if override else "detected",
     }
     for key, value in optional.items():
         if key in _DOC_FIELDS:
-            kwargs[key] = tuple(value) if isinstance(value, list) else value
+            kwargs[key] = value
     return Document(**kwargs)
 
 
-def _evidence_json(doc: Document) -> str:
+def _evidence_text(doc: Document) -> str:
+    """The detector's evidence for a document's region, as one line of text."""
     ev = getattr(doc, "region_evidence", None)
-    if ev is None:
-        return "[]"
-    if isinstance(ev, str):
-        ev = [ev]
-    return json.dumps([str(e) for e in ev], ensure_ascii=False)
+    if not ev:
+        return ""
+    return ev if isinstance(ev, str) else "; ".join(str(e) for e in ev)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,7 +507,7 @@ class Workspace:
                         doc.year,
                         doc.region.adcode if doc.region else None,
                         getattr(doc, "region_confidence", None),
-                        _evidence_json(doc),
+                        _evidence_text(doc),
                         doc.char_start,
                         doc.char_end,
                         i,

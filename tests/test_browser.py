@@ -95,6 +95,7 @@ def session(browser) -> Iterator[Session]:
     # offline for real: anything bound elsewhere is refused (and still recorded by "request")
     context.route(lambda url: not is_local_url(url), lambda route: route.abort())
     page = context.new_page()
+    page.set_default_timeout(TIMEOUT)  # a cold server on a busy machine can take longer than 30 s
     s = Session(page)
     page.on("request", lambda r: s.requests.append(r.url))
     page.on("pageerror", lambda exc: s.errors.append(str(exc)))

@@ -70,6 +70,7 @@ def page(app_url) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": 1500, "height": 2600})
         context.route(lambda url: not is_local_url(url), lambda route: route.abort())
         pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT)  # a cold server on a busy machine is slow to draw its first page
         pg.errors = []  # type: ignore[attr-defined]
         pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))  # type: ignore[attr-defined]
         yield pg

@@ -115,3 +115,27 @@ def test_build_into_a_workspace_applies_imported_corrections(tmp_path, capsys):
     assert main(["build", str(src), "--workspace", str(folder), "-q"]) == 0
     assert [d.doc_id for d in ws.documents()] == ["binchuan"]
     assert not Path(folder / "layers").exists()
+
+
+def test_a_plain_build_uses_an_exported_user_gazetteer(tmp_path, monkeypatch):
+    from atlas.build import build_atlas
+
+    text = "宾川县2023年政府工作报告\n宾川县人民政府\n今年我们将推进青梅湾湿地公园建设。\n"
+    src = tmp_path / "binchuan.txt"
+    src.write_text(text, encoding="utf-8")
+    before = build_atlas([src], tmp_path / "before").layers["parks"]
+    assert list(before["precision"]) == ["county"]
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
+    monkeypatch.setenv("ATLAS_GAZETTEER", str(fixes))
+    after = build_atlas([src], tmp_path / "after").layers["parks"]
+    assert list(after["precision"]) == ["exact"]
+    assert list(after["place_source"]) == ["user"]
+
+
+def test_markdown_in_user_text_is_made_literal():
+    from app_pages import _ui
+
+    assert _ui.md("![x](http://example.org/a.png) **b** <i>") == (
+        "\\!\\[x\\]\\(http://example\\.org/a\\.png\\) \\*\\*b\\*\\* \\<i\\>"
+    )
