@@ -123,12 +123,13 @@ def test_a_plain_build_uses_an_exported_user_gazetteer(tmp_path, monkeypatch):
     text = "宾川县2023年政府工作报告\n宾川县人民政府\n今年我们将推进青梅湾湿地公园建设。\n"
     src = tmp_path / "binchuan.txt"
     src.write_text(text, encoding="utf-8")
-    before = build_atlas([src], tmp_path / "before").layers["parks"]
+    before = build_atlas([src], tmp_path / "before", cache=False, workers=1).layers["parks"]
     assert list(before["precision"]) == ["county"]
     fixes = tmp_path / "fixes.csv"
     fixes.write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
     monkeypatch.setenv("ATLAS_GAZETTEER", str(fixes))
-    after = build_atlas([src], tmp_path / "after").layers["parks"]
+    # (a new process would see the new ATLAS_GAZETTEER in its cache key; this one has no cache)
+    after = build_atlas([src], tmp_path / "after", cache=False, workers=1).layers["parks"]
     assert list(after["precision"]) == ["exact"]
     assert list(after["place_source"]) == ["user"]
 
