@@ -84,6 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         sys.stderr.write(
             f"wrote {args.out}: {summary} ({result.timings.get('total_before_write', 0):.2f} s)\n"
         )
+        sys.stderr.write(reference_summary() + "\n")
     return _report_errors(result.errors)
 
 
@@ -133,6 +134,25 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
         ws.rebuild()
         sys.stderr.write("workspace layers rebuilt\n")
     return 0
+
+
+def reference_summary() -> str:
+    """One line: which reference data the build used (places, hydro), or what was missing."""
+    from atlas import settings
+    from atlas._errors import AtlasError
+    from atlas.gazetteer import SOURCE_PLACES
+    from atlas.hydro import load_hydro
+
+    places = settings.places_path()
+    if places is not None and places.exists():
+        town = f"places: {places.name} ({SOURCE_PLACES})"
+    else:
+        town = "places: not found — fewer towns get a point (set ATLAS_PLACES)"
+    try:
+        hydro = load_hydro().summary()
+    except AtlasError as exc:  # a broken file is reported, the build itself already ran
+        hydro = f"hydro: unusable ({exc})"
+    return f"reference data: {town}; {hydro}"
 
 
 def _report_errors(errors: Sequence[str]) -> int:

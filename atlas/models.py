@@ -126,3 +126,5 @@ class Feature:
     county_name: str
     placed_at: str | None = None  # name of the gazetteer entry used, if any
     place_source: str | None = None  # where its coordinates come from
+    #: layer properties the placement adds (a corridor's ``leads_to``, a red line's ``statement``)
+    properties: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
