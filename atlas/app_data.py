@@ -34,8 +34,8 @@ import shapely
 
 from atlas import settings
 from atlas._errors import AtlasError, InputError, LayerError
+from atlas.labels import THEME_STYLES, Evidence
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
-from atlas.maps import THEME_STYLES, Evidence
 from atlas.models import PRECISIONS, THEMES
 from atlas.store import AtlasStore
 

@@ -50,6 +50,7 @@ from atlas.gazetteer import (
     user_entry_applies,
 )
 from atlas.hydro import SOURCE_HYDRO, Hydro, load_hydro
+from atlas.labels import statement_of
 from atlas.models import AdminUnit, Document, Feature, Mention
 from atlas.text import fold
 
@@ -876,21 +877,6 @@ def _user_placed(m: Mention, ctx: _Context) -> Feature | None:
         unit = ctx.b.county_at(geom.x, geom.y)
         code = unit.adcode if unit is not None else code
     return _feature(m, geom, entry.precision, code, ctx, entry.name, USER_SOURCE)
-
-
-#: What a red-line statement is about: the ecological red line itself, or one of the two wider
-#: zoning frameworks that include it (三线一单: 生态保护红线、环境质量底线、资源利用上线和生态环境准入清单;
-#: 三区三线: 城镇/农业/生态空间 and 生态保护红线、永久基本农田、城镇开发边界).
-STATEMENTS: tuple[tuple[str, str], ...] = (("三线一单", "三线一单"), ("三区三线", "三区三线"))
-
-
-def statement_of(name: str) -> str:
-    """``三线一单`` / ``三区三线`` when a red-line statement names that framework, else ``红线``."""
-    text = fold(name or "")
-    for key, label in STATEMENTS:
-        if key in text:
-            return label
-    return "红线"
 
 
 _THEMES = {
