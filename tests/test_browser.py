@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import ARTIFACTS, is_local_url, launch_chromium, skip_reason, streamlit_server
+from browser_support import (
+    ARTIFACTS,
+    is_local_url,
+    launch_chromium,
+    represented,
+    skip_reason,
+    streamlit_server,
+)
 
 from atlas import settings
 from atlas.layers import read_layer
@@ -159,23 +166,6 @@ def expected_counts(layers: dict[str, Any], code: str) -> dict[str, int]:
         mine = frame[frame["region_code"].astype(str) == code]
         out[theme] = sum(1 for g in mine.geometry if g is not None and not g.is_empty)
     return out
-
-
-_REPRESENTED = """([theme]) => {
-  // features a theme's layer stands for: drawn features, county counts, hatched statements
-  const doc = document;
-  let n = doc.querySelectorAll(`.atlas-feature.atlas-theme-${theme}`).length;
-  doc.querySelectorAll(`.leaflet-marker-pane .atlas-aggregate.atlas-theme-${theme} .atlas-shape`).forEach(e => { n += +e.dataset.count; });
-  doc.querySelectorAll(`.atlas-statement.atlas-theme-${theme}`).forEach(e => {
-    const m = /atlas-n-(\\d+)/.exec(e.getAttribute("class")); n += m ? +m[1] : 0;
-  });
-  return n;
-}"""
-
-
-def represented(frame: Any, theme: str) -> int:
-    """How many features the drawn map of ``theme`` stands for (see :data:`_REPRESENTED`)."""
-    return int(frame.locator("body").evaluate(f"() => ({_REPRESENTED})(['{theme}'])"))
 
 
 def open_feature_popup(frame: Any, row: Any) -> Any:
