@@ -27,14 +27,41 @@ def _print_json(obj: object) -> None:
 
 def _document_record(doc) -> dict:
     record = {k: v for k, v in asdict(doc).items() if k not in ("text", "source_path")}
+    record["region_level"] = doc.region_level
     return record
+
+
+def _region_overrides(args: argparse.Namespace):
+    """The regions the user gave with --region / --regions (None when neither), validated."""
+    from atlas.regions import RegionOverrides, read_region_csv, unit_for_adcode
+
+    if args.region is None and args.regions is None:
+        return None
+    default = unit_for_adcode(args.region) if args.region is not None else None
+    by_file = read_region_csv(args.regions) if args.regions is not None else {}
+    origin = args.regions.name if args.regions is not None else ""
+    return RegionOverrides(default=default, by_file=by_file, origin=origin)
+
+
+def _unknown_region_lines(docs) -> list[str]:
+    unknown = [d for d in docs if d.region is None]
+    if not unknown:
+        return []
+    lines = [
+        f"region unknown for {len(unknown)} of {len(docs)} documents (give --region ADCODE, or "
+        "--regions FILE.csv with file,adcode rows):"
+    ]
+    lines += [f"  {d.source_file} [{d.doc_id}]: {d.region_evidence}" for d in unknown[:20]]
+    if len(unknown) > 20:
+        lines.append(f"  … and {len(unknown) - 20} more (report.json lists them all)")
+    return lines
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from atlas.ingest import documents_from_paths
 
     errors: list[str] = []
-    docs = documents_from_paths(args.paths, errors=errors)
+    docs = documents_from_paths(args.paths, errors=errors, regions=_region_overrides(args))
     for doc in docs:
         if args.json:
             _print_json(_document_record(doc))
@@ -63,13 +90,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "workspace", None) is not None:
         return _build_into_workspace(args)
-    from atlas.build import SCHEDULER_ENV, build_atlas
+    from atlas.build import SCHEDULER_ENV, BuildOptions, build_atlas
     from atlas.progress import ProgressLine
 
     progress = None if args.quiet else ProgressLine()
     if args.workers is not None and args.workers < 1:
         sys.stderr.write(f"atlas: --workers {args.workers}: give 1 or more processes\n")
         return 2
+    overrides = _region_overrides(args)
     result = build_atlas(
         args.paths,
         args.out,
@@ -77,7 +105,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
         cache=False if args.no_cache else (args.cache or True),
+        options=BuildOptions(regions=overrides),
     )
+    if overrides is not None:
+        for key in overrides.unused(result.documents):
+            log.warning("%s names %s, which is not among the input files", overrides.origin, key)
+    for line in _unknown_region_lines(result.documents):
+        sys.stderr.write(f"atlas: {line}\n")
     if not args.quiet:
         n = {name: len(frame) for name, frame in result.layers.items()}
         summary = ", ".join(f"{k} {v}" for k, v in n.items())
@@ -161,6 +195,20 @@ def _report_errors(errors: Sequence[str]) -> int:
     return 2 if errors else 0
 
 
+def _region_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--region",
+        metavar="ADCODE",
+        help="the region of every document, as a 6-digit adcode (e.g. 130800 承德市; 100000 the country)",
+    )
+    p.add_argument(
+        "--regions",
+        metavar="FILE.csv",
+        type=Path,
+        help="regions per file: a CSV of file,adcode rows (file path, file name or document id)",
+    )
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atlas", description="Chinese local-government plans as map layers."
@@ -172,6 +220,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read documents and print what was detected")
     p.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .docx .pdf)")
     p.add_argument("--json", action="store_true", help="one JSON object per document")
+    _region_options(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("extract", help="print the plan content found in documents")
@@ -207,6 +256,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="add the documents to this workspace (its workspace.gpkg) and rebuild it, instead of --out",
     )
+    _region_options(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("gazetteer", help="the workspace's user gazetteer (your corrections) as CSV")

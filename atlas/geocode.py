@@ -38,7 +38,7 @@ import shapely
 import shapely.ops
 
 from atlas._errors import InputError
-from atlas.admin_tree import place_short_name
+from atlas.admin_tree import adcode_prefix, place_short_name
 from atlas.airports import SOURCE_AIRPORTS, find_airport
 from atlas.boundaries import Boundaries
 from atlas.gazetteer import (
@@ -89,11 +89,7 @@ class _Context:
 # choosing among candidates
 # ---------------------------------------------------------------------------------------------
 def _prefix(code: str) -> str:
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+    return adcode_prefix(code)
 
 
 def _scopes(region: AdminUnit | None) -> list[str]:
@@ -917,6 +913,14 @@ def features_from_mentions(
         ``placed_at`` the gazetteer entry (or endpoints) used and ``place_source`` the credit of
         its coordinates.
     """
+    if doc.region is not None and doc.region.level == "country":
+        # a national text: no local scope to search, and no place finer than the country is known
+        log.info(
+            "document %s is a national text: its %d mentions are kept without a geometry",
+            doc.doc_id,
+            len(mentions),
+        )
+        return [Feature(m, None, "region", doc.region.adcode, doc.region.name, None, None) for m in mentions]
     gaz = gazetteer or load_gazetteer()
     ctx = _Context(
         doc=doc,

@@ -40,7 +40,16 @@ COMMON_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 THEME_FIELDS: dict[str, tuple[str, ...]] = {
-    "documents": ("title", "kind", "year", "char_count"),
+    "documents": (
+        "title",
+        "kind",
+        "year",
+        "char_count",
+        "region_level",
+        "region_confidence",
+        "region_evidence",
+        "region_source",
+    ),
     "regions": ("level", "province", "prefecture"),  # + counts and indicator columns
     "parks": ("kind", "level", "status", "place"),
     "red_lines": ("kind", "area_km2", "share_pct", "named_zone", "status", "statement"),
@@ -133,6 +142,10 @@ def documents_rows(docs: Iterable[Document], *, boundaries: Boundaries | None = 
                 "kind": doc.kind,
                 "year": doc.year,
                 "char_count": len(doc.text),
+                "region_level": doc.region_level,
+                "region_confidence": doc.region_confidence,
+                "region_evidence": doc.region_evidence,
+                "region_source": doc.region_source,
                 "geometry": b.geometry(region.adcode) if region else None,
             }
         )
