@@ -34,9 +34,8 @@ import shapely
 
 from atlas import settings
 from atlas._errors import AtlasError, InputError, LayerError
-from atlas.labels import THEME_LABELS
+from atlas.labels import THEME_LABELS, THEME_STYLES, Evidence
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
-from atlas.maps import THEME_STYLES, Evidence
 from atlas.models import PRECISIONS, THEMES
 from atlas.store import AtlasStore
 
@@ -549,19 +548,26 @@ def sentence_around(text: str, start: int, end: int, *, max_chars: int = 220) ->
 
 
 def evidence_for(
-    frame: pd.DataFrame, *, dirs: Sequence[str | Path] | None = None, max_chars: int = 220
+    frame: pd.DataFrame,
+    *,
+    dirs: Sequence[str | Path] | None = None,
+    max_chars: int = 220,
+    texts: Mapping[str, str] | None = None,
 ) -> dict[str, Evidence]:
     """Feature id → the sentence of its source document holding the mention.
 
-    Features whose source file is not found (or whose offsets fall outside it) get no entry;
-    the popup then shows the layer's facts only.
+    ``texts`` (file name → decoded text, e.g. the workspace's stored sources) is consulted before
+    the source folders. Features whose source file is not found (or whose offsets fall outside
+    it) get no entry; the popup then shows the layer's facts only.
     """
     out: dict[str, Evidence] = {}
     if frame is None or not len(frame) or "source_file" not in frame:
         return out
     for name, group in frame.groupby("source_file", sort=False):
-        path = find_source(str(name), dirs=dirs)
-        text = _read_source(path) if path is not None else None
+        text = (texts or {}).get(str(name))
+        if text is None:
+            path = find_source(str(name), dirs=dirs)
+            text = _read_source(path) if path is not None else None
         if text is None:
             continue
         for fid, cs, ce in zip(group["id"], group["char_start"], group["char_end"], strict=True):
@@ -640,6 +646,17 @@ def gpkg_bytes(frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
         return path.read_bytes()
 
 
+def _check_layer_choice(layer_names: Sequence[str], available: Sequence[str]) -> None:
+    """Raise ``InputError`` when no layer is chosen or a chosen one is not in ``available``."""
+    if not layer_names:
+        msg = "no layer chosen to export; pick at least one layer"
+        raise InputError(msg)
+    unknown = [n for n in layer_names if n not in available]
+    if unknown:
+        msg = f"unknown layers {unknown}; the atlas has {list(available)}"
+        raise InputError(msg)
+
+
 def export_layers(
     layers: Mapping[str, gpd.GeoDataFrame],
     layer_names: Sequence[str],
@@ -666,13 +683,7 @@ def export_layers(
     if fmt not in EXPORT_FORMATS:
         msg = f"unknown export format {fmt!r}; use one of {sorted(EXPORT_FORMATS)}"
         raise InputError(msg)
-    if not layer_names:
-        msg = "no layer chosen to export; pick at least one layer"
-        raise InputError(msg)
-    unknown = [n for n in layer_names if n not in layers]
-    if unknown:
-        msg = f"unknown layers {unknown}; the atlas has {sorted(layers)}"
-        raise InputError(msg)
+    _check_layer_choice(layer_names, sorted(layers))
     regions = layers.get("regions")
     names = (
         dict(zip(regions["region_code"].astype(str), regions["name"], strict=True))
@@ -761,13 +772,7 @@ def export_file(
     the same selection reuses the file; only the newest few are kept.
     """
     layer_names = list(layer_names)
-    if not layer_names:
-        msg = "no layer chosen to export; pick at least one layer"
-        raise InputError(msg)
-    unknown = [n for n in layer_names if n not in LAYERS]
-    if unknown:
-        msg = f"unknown layers {unknown}; the atlas has {list(LAYERS)}"
-        raise InputError(msg)
+    _check_layer_choice(layer_names, list(LAYERS))
     names = region_names(store.read("regions", columns=["region_code", "name"], geometry=False))
     file_name, _ = export_target(layer_names, region_codes, names=names, fmt=fmt)
     codes = sorted({str(c) for c in region_codes}) if region_codes else None

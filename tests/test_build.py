@@ -107,6 +107,18 @@ def test_options_and_code_version_are_part_of_the_key(small_input, monkeypatch):
     assert build.file_key(small_input / "nope.txt", BuildOptions()) is None
 
 
+def test_the_code_version_covers_the_stages_not_the_app(tmp_path):
+    (tmp_path / "geocode.py").write_text("A = 1\n", encoding="utf-8")
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "core.py").write_text("B = 1\n", encoding="utf-8")
+    before = build.source_hash(tmp_path)
+    (tmp_path / "maps" / "core.py").write_text("B = 2\n", encoding="utf-8")
+    (tmp_path / "app_data.py").write_text("C = 1\n", encoding="utf-8")
+    assert build.source_hash(tmp_path) == before  # the app and the maps do not change a file's result
+    (tmp_path / "geocode.py").write_text("A = 2\n", encoding="utf-8")
+    assert build.source_hash(tmp_path) != before
+
+
 def test_file_result_is_pure_and_pickles(small_input):
     res = file_result(small_input / "dali_2022.txt")
     back = pickle.loads(pickle.dumps(res))
