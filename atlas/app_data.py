@@ -838,8 +838,26 @@ def read_export(data: bytes, fmt: str, *, layer: str | None = None) -> gpd.GeoDa
         geoms = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy())
         return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
     if fmt == "gpkg":
+        import pyogrio
+
+        from atlas.store import _PART_SUFFIXES, _single_parts
+
         with tempfile.TemporaryDirectory(prefix="atlas-read-") as tmp:
             path = Path(tmp) / "export.gpkg"
             path.write_bytes(data)
-            return gpd.read_file(path, layer=layer)
+            tables = [str(n) for n, _ in pyogrio.list_layers(path)]
+            base = layer or next(
+                (t.removesuffix(s) for t in tables for s in _PART_SUFFIXES if t.endswith(s)), tables[0]
+            )
+            # a layer of points and lines is stored as base_points / base_lines (one type per table)
+            parts = [
+                gpd.read_file(path, layer=t)
+                for t in tables
+                if t == base or t in [base + s for s in _PART_SUFFIXES]
+            ]
+            frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            geoms = _single_parts(frame.geometry.to_numpy())
+            return gpd.GeoDataFrame(
+                frame.drop(columns=frame.geometry.name), geometry=list(geoms), crs="EPSG:4326"
+            )
     return gpd.read_file(io.BytesIO(data))

@@ -73,6 +73,28 @@ REGION_INDICATOR_KEYS: tuple[str, ...] = (
     "co2_intensity", "urbanisation", "gdp_growth",
 )  # fmt: skip
 
+#: Field types of the layers, the same in every build whatever the input (an empty numeric column
+#: stays numeric in the GeoPackage; a float is written 30.0, never 30, in GeoJSON): "str", "int",
+#: "float", "bool", "list" (JSON text in the GeoPackage). Columns not listed are text.
+FIELD_TYPES: dict[str, str] = {
+    "id": "str", "doc_id": "str", "theme": "str", "name": "str", "region_code": "str", "region_name": "str",
+    "county_code": "str", "county_name": "str", "precision": "str", "source_file": "str",
+    "char_start": "int", "char_end": "int", "placed_at": "str", "place_source": "str",
+    "title": "str", "kind": "str", "year": "int", "char_count": "int", "level": "str", "status": "str",
+    "place": "str", "area_km2": "float", "share_pct": "float", "named_zone": "str", "code": "str",
+    "endpoints": "list", "endpoint_codes": "list", "length_km": "float", "places": "list",
+    "pattern": "str", "role": "str", "key": "str", "unit": "str", "base": "str", "target": "str",
+    "growth": "str", "attribute": "str", "ecological": "bool", "base_value": "float",
+    "target_value": "float", "province": "str", "prefecture": "str", "mentions": "list",
+    "region_level": "str", "region_confidence": "float", "region_evidence": "str", "region_source": "str",
+    **{f"n_{theme}": "int" for theme in THEMES},
+    **{f"{key}_{end}": "float" for key in REGION_INDICATOR_KEYS for end in ("base", "target")},
+}  # fmt: skip
+
+#: Geometry family of a layer when it is empty (so that its GeoPackage layer type stays the same).
+_EMPTY_FAMILY: dict[str, str] = {"parks": "points", "corridors": "points", "eco_zones": "points",
+                                 "structure": "points"}  # fmt: skip
+
 GPKG_NAME = "atlas.gpkg"
 #: GeoPackage version written (1.2 is read by every GDAL since 2.2 without a warning).
 GPKG_VERSION = "1.2"
@@ -361,12 +383,28 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _typed(value: Any, kind: str | None) -> Any:
+    """A JSON value of its field's type: floats stay floats (30.0, never 30), ints stay ints."""
+    value = _json_value(value)
+    if value is None or kind is None or isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, int):
+        return float(value)
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _properties(props: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    return {k: _typed(v, FIELD_TYPES.get(str(k))) for k, v in zip(props, row, strict=True)}
+
+
 def to_feature_collection(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection dict of a layer frame, features sorted by id."""
     props = [c for c in gdf.columns if c != gdf.geometry.name]
     features = []
     for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
-        properties = {k: _json_value(v) for k, v in zip(props, row, strict=True)}
+        properties = _properties(props, row)
         features.append(
             {
                 "type": "Feature",
@@ -394,7 +432,7 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     encoded: dict[int, str] = {}
     lines: list[tuple[Any, str]] = []
     for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
-        properties = {k: _json_value(v) for k, v in zip(props, row, strict=True)}
+        properties = _properties(props, row)
         g = encoded.get(id(geom))
         if g is None:
             g = encoded[id(geom)] = dumps(geometry_to_geojson(geom))
@@ -419,32 +457,96 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # writing and reading
 # ---------------------------------------------------------------------------------------------
+_FAMILY = {
+    "Point": "points", "MultiPoint": "points", "LineString": "lines", "MultiLineString": "lines",
+    "Polygon": "polygons", "MultiPolygon": "polygons",
+}  # fmt: skip
+_FAMILY_TYPE = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": "MultiPolygon"}
+#: Suffixes of the GeoPackage layers a mixed layer is split into.
+GPKG_PART_SUFFIXES: tuple[str, ...] = ("_points", "_lines", "_polygons")
+
+
+def _as_multi(geom: Any) -> Any:
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type == "Point":
+        return shapely.MultiPoint([geom])
+    if geom.geom_type == "LineString":
+        return shapely.MultiLineString([geom])
+    if geom.geom_type == "Polygon":
+        return shapely.MultiPolygon([geom])
+    return geom
+
+
+def _list_text(v: Any) -> Any:
+    if isinstance(v, list | tuple):
+        return json.dumps(list(v), ensure_ascii=False)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    v = _json_value(v)
+    return None if v is None else str(v)
+
+
+def _gpkg_column(values: pd.Series, kind: str) -> pd.Series:
+    if kind == "int":
+        return pd.to_numeric(values.map(_json_value), errors="coerce").astype("Int64")
+    if kind == "float":
+        return pd.to_numeric(values.map(_json_value), errors="coerce").astype("Float64")
+    if kind == "bool":
+        return values.map(lambda v: None if _json_value(v) is None else bool(v)).astype("boolean")
+    return values.map(_list_text).astype("string")
+
+
 def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    for col in out.columns:
-        if col == out.geometry.name:
-            continue
-        if out[col].map(lambda v: isinstance(v, list | tuple | dict)).any():
-            out[col] = out[col].map(
-                lambda v: (
-                    json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
-                    if isinstance(v, list | tuple | dict)
-                    else v
-                )
-            )
+    """A copy with every column of its declared type (lists as JSON text) and Multi* geometries."""
+    columns = {
+        col: _gpkg_column(gdf[col], FIELD_TYPES.get(str(col), "str"))
+        for col in gdf.columns
+        if col != gdf.geometry.name
+    }
+    return gpd.GeoDataFrame(
+        pd.DataFrame(columns, index=gdf.index).reset_index(drop=True),
+        geometry=[_as_multi(g) for g in gdf.geometry],
+        crs="EPSG:4326",
+    )
+
+
+def gpkg_layers(name: str, gdf: gpd.GeoDataFrame) -> dict[str, tuple[gpd.GeoDataFrame, str]]:
+    """The GeoPackage layers of one atlas layer, each with one geometry type (QGIS opens it directly).
+
+    Geometries are promoted to their Multi* type (a MultiPolygon county beside a Polygon one stays
+    one layer of one type). A layer holding more than one dimension (corridors: schematic lines and
+    county points) is split into ``NAME_points`` / ``NAME_lines`` / ``NAME_polygons``; features
+    without a geometry (``unplaced``) go with the first. An empty layer keeps its usual type.
+    """
+    ready = _gpkg_ready(gdf)
+    families = [_FAMILY.get(g.geom_type) if g is not None and not g.is_empty else None for g in gdf.geometry]
+    present = [f for f in ("points", "lines", "polygons") if f in families]
+    if len(present) <= 1:
+        family = present[0] if present else _EMPTY_FAMILY.get(name, "polygons")
+        return {name: (ready, _FAMILY_TYPE[family])}
+    out = {}
+    for i, family in enumerate(present):
+        mask = [f == family or (i == 0 and f is None) for f in families]
+        out[f"{name}_{family}"] = (ready[mask].reset_index(drop=True), _FAMILY_TYPE[family])
     return out
 
 
 def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
-    """Every layer into one GeoPackage (lists stored as JSON text)."""
-    for i, (name, gdf) in enumerate(layers.items()):
-        gdf = _gpkg_ready(gdf)
-        kwargs: dict[str, Any] = {"layer": name, "driver": "GPKG", "engine": "pyogrio"}
-        if gdf.geometry.isna().all() or len(set(gdf.geom_type.dropna())) != 1:
-            kwargs["geometry_type"] = "Unknown"
-        if i == 0:  # GeoPackage 1.2: GDAL 3.6 warns about the 1.4 files newer GDAL writes by default
-            kwargs["dataset_options"] = {"VERSION": GPKG_VERSION}
-        gdf.to_file(path, **kwargs)
+    """Every layer into one GeoPackage: typed fields, one geometry type per layer (see :func:`gpkg_layers`)."""
+    first = True
+    for name, gdf in layers.items():
+        for layer, (frame, geometry_type) in gpkg_layers(name, gdf).items():
+            frame.to_file(
+                path,
+                layer=layer,
+                driver="GPKG",
+                engine="pyogrio",
+                geometry_type=geometry_type,
+                # GeoPackage 1.2: GDAL 3.6 warns about the 1.4 files newer GDAL writes by default
+                dataset_options={"VERSION": GPKG_VERSION} if first else None,
+            )
+            first = False
     from atlas.store import index_gpkg  # the app reads the GeoPackage by region, document and year
 
     index_gpkg(path)
