@@ -784,7 +784,8 @@ def export_file(
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
+    # hidden and unfinished, but with the format's own suffix (GDAL checks a GeoPackage's name)
+    tmp = target.with_name(f".part-{os.getpid()}-{target.name}")
     wanted = set(codes) if codes else None
     try:
         if fmt == "gpkg":
