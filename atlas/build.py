@@ -18,7 +18,6 @@ import hashlib
 import logging
 import os
 import pickle
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -425,7 +424,9 @@ def _run_here(paths: Sequence[str], options: BuildOptions) -> Iterator[tuple[int
 
 def _init_worker(level: int) -> None:
     """Log from a pool worker as the command does (``atlas: message`` on stderr)."""
-    logging.basicConfig(level=level, format="atlas: %(message)s", stream=sys.stderr)
+    from atlas.logs import log_to_stderr
+
+    log_to_stderr(level)
 
 
 def _run_pool(paths: Sequence[str], options: BuildOptions, workers: int) -> Iterator[tuple[int, FileResult]]:

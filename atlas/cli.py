@@ -20,6 +20,7 @@ from pathlib import Path
 
 from atlas import __version__
 from atlas._errors import AtlasError, NothingBuiltError
+from atlas.logs import log_to_stderr, one_line
 
 log = logging.getLogger("atlas")
 
@@ -137,12 +138,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     return _report_errors(result.errors)
 
 
-def one_line(message: object) -> str:
-    """A message on one line: control characters (a newline in a file name…) written as escapes."""
-    text = str(message)
-    return "".join(ch if ch.isprintable() or ch in " \u3000" else repr(ch)[1:-1] for ch in text)
-
-
 def _build_into_workspace(args: argparse.Namespace) -> int:
     """``atlas build FILE... --workspace DIR``: add the files' documents to a workspace, rebuild it."""
     from atlas.ingest import documents_from_text, iter_input_files, source_text
@@ -214,24 +209,6 @@ def _report_errors(errors: Sequence[str]) -> int:
     for e in errors:
         sys.stderr.write(f"atlas: {one_line(e)}\n")
     return 2 if errors else 0
-
-
-class _StderrHandler(logging.StreamHandler):
-    """``atlas: message`` lines on stderr, one line each."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return "atlas: " + one_line(record.getMessage())
-
-
-def _log_to_stderr(*, verbose: bool) -> None:
-    logger = logging.getLogger("atlas")
-    for h in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
-        logger.removeHandler(h)
-    logger.addHandler(_StderrHandler(sys.stderr))
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
-    # the readers' own chatter ("EOF marker not found") names no file; our messages do
-    for name in ("pypdf", "charset_normalizer"):
-        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 def _region_options(p: argparse.ArgumentParser) -> None:
@@ -348,7 +325,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    _log_to_stderr(verbose=args.verbose)
+    log_to_stderr(logging.INFO if args.verbose else logging.WARNING)
     try:
         with _sigterm_as_interrupt():
             return int(args.func(args) or 0)
