@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import shapely
 import shapely.ops
 
 from atlas._errors import InputError
-from atlas.admin_tree import adcode_prefix, place_short_name
+from atlas.admin_tree import TOWN_SUFFIXES, adcode_prefix, place_short_name
 from atlas.airports import SOURCE_AIRPORTS, find_airport
 from atlas.boundaries import Boundaries
 from atlas.gazetteer import (
@@ -486,12 +486,15 @@ def _park(m: Mention, ctx: _Context) -> Feature | None:
     return fallback
 
 
-def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
+def _leading_place(
+    m: Mention, ctx: _Context, name: str, *, rest_ok: Callable[[str], bool] | None = None
+) -> Feature | None:
     """A feature at the place a name starts with (湘峪古堡 → 湘峪村, 陶寺遗址 → 陶寺乡, 云竹湖 → 云竹镇).
 
     A prefix is weaker evidence than a whole name, so the place must be distinctive: found in
     the region, in at most two counties of the province, not a water name (汾河川 ≠ 汾河村) and
-    not the start of a river's name (紫红河湿地 ≠ 紫红村).
+    not the start of a river's name (紫红河湿地 ≠ 紫红村). ``rest_ok`` may demand more of what
+    follows the place's name (a local road: only a road word).
     """
     if ctx.region is None:
         return None
@@ -503,6 +506,8 @@ def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
                 continue
             if core[len(key)] in RIVER_CHARS and len(core) > len(key) + 1:
                 continue  # 紫红河湿地 is named after the river 紫红河, not the village 紫红村
+            if rest_ok is not None and not rest_ok(core[len(key) :]):
+                continue
             province = ctx.scopes[-1]
             counties = {p.county_code for p in ctx.gaz.tree.places_named(key, within=province)}
             if len(counties) > 2:
@@ -754,7 +759,68 @@ def _corridor(m: Mention, ctx: _Context) -> Feature | None:
             return _feature(
                 m, pt, precision, code, ctx, "、".join(dict.fromkeys(p[1] for p in points)), source
             )
+    if _local_corridor(m):
+        return _at_local_endpoint(m, ctx, points, len(names)) or _named_after_place(m, ctx)
     return None
+
+
+#: Corridor kinds that are local: a tourist road, a county road (and spur lines, by their name).
+LOCAL_CORRIDOR_KINDS: frozenset[str] = frozenset({"other", "county_road"})
+#: Name endings of a railway or logistics line that is a local spur (to a mine, a park, a yard).
+SPUR_ENDINGS: tuple[str, ...] = ("专用线", "专线", "支线")
+#: What a local road or line named after the place it serves says after that place's name: one
+#: of these destination words (or none), then one of the road words (某村旅游公路, 某矿专用线).
+DESTINATION_WORDS: tuple[str, ...] = (
+    "", "景区", "风景区", "旅游区", "古镇", "古村", "纪念馆", "遗址", "煤矿", "矿区", "矿",
+    "园区", "工业园区", "产业园", "县城", "城区", "镇区", "水库", "码头", "口岸",
+)  # fmt: skip
+ROAD_WORDS: tuple[str, ...] = (
+    "旅游公路", "旅游道路", "旅游专线", "旅游路", "公路", "道路", "大道", "连接线",
+    "铁路专用线", "铁路专线", "铁路支线", "专用线", "专线", "支线", "云轨道", "轨道", "索道",
+)  # fmt: skip
+
+
+def _local_corridor(m: Mention) -> bool:
+    """A corridor that serves a few places of its county: its places say where it is."""
+    name = fold(m.name)
+    return m.kind in LOCAL_CORRIDOR_KINDS or (
+        m.kind in ("railway", "logistics") and name.endswith(SPUR_ENDINGS)
+    )
+
+
+def _road_rest(rest: str) -> bool:
+    """Whether the text after a place's name is only (a destination word and) a road word."""
+    return any(rest == dest + road for dest in DESTINATION_WORDS for road in ROAD_WORDS)
+
+
+def _named_after_place(m: Mention, ctx: _Context) -> Feature | None:
+    """A local road or line named after the one place it serves (某峪旅游公路 → 某峪村), at that
+    place with precision ``town``: the corridor reaches it, but its course is not known."""
+    f = _leading_place(m, ctx, m.name, rest_ok=_road_rest)
+    if f is None or f.geometry is None or f.geometry.geom_type not in ("Point", "MultiPoint"):
+        return None  # a road named after a lake is not the lake
+    return _at_most_town(f)
+
+
+def _at_local_endpoint(
+    m: Mention, ctx: _Context, points: list[tuple[shapely.Point, str, str, str]], wanted: int
+) -> Feature | None:
+    """A local corridor of which only one endpoint resolved, to a town or village inside the
+    region: placed at that endpoint (precision ``town``), not drawn (the other end is unknown)."""
+    region = ctx.region
+    if region is None or not points or len(points) >= wanted:
+        return None
+    prefix = _prefix(region.adcode)
+    inside = [p for p in points if p[2] != SOURCE_BOUNDARIES and p[3].startswith(prefix)]
+    if len({(round(p[0].x, 7), round(p[0].y, 7)) for p in points}) != 1 or not inside:
+        return None
+    pt, name, source, code = inside[0]
+    return _feature(m, pt, "town", code, ctx, name, source)
+
+
+def _at_most_town(f: Feature) -> Feature:
+    """A feature placed at a place it reaches or belongs to claims no more than ``town``."""
+    return replace(f, precision="town") if f.precision == "exact" else f
 
 
 #: A schematic corridor line is drawn whole while it stays within this distance of its region (km).
@@ -875,6 +941,83 @@ def _user_placed(m: Mention, ctx: _Context) -> Feature | None:
     return _feature(m, geom, entry.precision, code, ctx, entry.name, USER_SOURCE)
 
 
+# ---------------------------------------------------------------------------------------------
+# context: what the text around a mention says about where it is
+# ---------------------------------------------------------------------------------------------
+#: Words before a clause's subject (在某镇, 支持某镇) and enumeration marks (一是, (二), 3.).
+_CLAUSE_LEAD = re.compile(
+    r"^[\s,:;、]*(?:[一二三四五六七八九十]+是|[(][一二三四五六七八九十\d]+[)]|\d+[.、]|[一二三四五六七八九十]+、)?"
+    r"[\s,:]*(?:在|由|对|支持|推动|鼓励|引导)?"
+)
+#: What after a town's name shows it is one of several listed, not the clause's subject.
+_LIST_MARKS = frozenset("、,和与及同或等至到-—~")
+
+
+def _clause_subject_town(m: Mention, ctx: _Context) -> Feature | None:
+    """A feature in a clause whose subject is a town of the region (某镇要……建设某某公园; clauses
+    end at ; and 。): the town's own task, placed at the town (precision ``town``).
+
+    The town must open the clause by its full name (a short name or a village is too weak) and
+    not be the head of a list (某镇、某乡要…); large natural features and basins, which reach
+    beyond one town, are not placed so.
+    """
+    region = ctx.region
+    if region is None or m.theme not in ("parks", "eco_zones", "structure", "corridors"):
+        return None
+    if m.theme == "eco_zones" and (m.kind in NATURAL_KINDS or m.kind in BASIN_KINDS):
+        return None
+    if m.theme == "corridors" and not _local_corridor(m):
+        return None
+    start = max(m.sentence_start, ctx.doc.char_start)
+    sentence = fold(ctx.doc.snippet(start, m.sentence_end))
+    local = m.char_start - start
+    if not 0 <= local <= len(sentence):
+        return None
+    clause = sentence[sentence.rfind(";", 0, local) + 1 : local]
+    head = clause[_CLAUSE_LEAD.match(clause).end() :]  # type: ignore[union-attr]
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=False)
+    for key in keys.get(head[:1], ()):
+        if not head.startswith(key) or len(head) <= len(key) or head[len(key)] in _LIST_MARKS:
+            continue
+        if not key.endswith(TOWN_SUFFIXES) or key in fold(m.name):
+            continue
+        cands = [
+            c
+            for c in ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False)
+            if c.kind == "town" and c.tier == "exact" and c.geometry is not None and not _generic_town(c)
+        ]
+        if len(cands) == 1:
+            return _at_most_town(_combine(m, cands, ctx))
+        return None  # the longest town name opening the clause decides
+    return None
+
+
+def _share_placements(features: list[Feature]) -> list[Feature]:
+    """The same named feature mentioned again in one document is the same entity: a mention left
+    at county or region precision takes the finer placement of another mention of the same theme
+    and name placed in the same county (one sentence may say where 某景区 is, the next not)."""
+    finer: dict[tuple[str, str, str], Feature] = {}
+    for f in features:
+        if f.precision in ("exact", "town", "schematic") and f.geometry is not None:
+            finer.setdefault((f.mention.theme, fold(f.mention.name), f.county_code), f)
+    out = []
+    for f in features:
+        g = finer.get((f.mention.theme, fold(f.mention.name), f.county_code))
+        coarse = f.precision in ("county", "region") and f.place_source != USER_SOURCE
+        if g is not None and coarse and f.mention.theme != "red_lines":
+            f = replace(
+                f,
+                geometry=g.geometry,
+                precision=g.precision,
+                county_name=g.county_name,
+                placed_at=g.placed_at,
+                place_source=g.place_source,
+                properties=dict(g.properties),
+            )
+        out.append(f)
+    return out
+
+
 _THEMES = {
     "parks": _park,
     "eco_zones": _eco_zone,
@@ -937,5 +1080,9 @@ def features_from_mentions(
             feature = place(m, ctx) if place is not None else None
         if feature is None:
             feature = _red_line(m, ctx) if m.theme == "red_lines" else None
+        if feature is None or (
+            feature.precision in ("county", "region") and feature.place_source != USER_SOURCE
+        ):
+            feature = _clause_subject_town(m, ctx) or feature
         out.append(feature if feature is not None else _fallback(m, ctx))
-    return out
+    return _share_placements(out)

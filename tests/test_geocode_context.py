@@ -1,0 +1,165 @@
+"""Tests of atlas.geocode's placements from context: what the text around a mention says.
+
+A clause whose subject is a town, a local road named after the place it serves or with one
+endpoint inside the region, and the same feature mentioned twice in one document. Every sentence
+here is made up for the test; the places are real towns and villages far from the sample plans.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas import settings
+from atlas.boundaries import load_boundaries
+from atlas.geocode import features_from_mentions
+from atlas.models import Document, Mention
+from atlas.text import sentences
+
+pytestmark = pytest.mark.skipif(
+    settings.places_path() is None,
+    reason="Vonng/adcode places CSV not found (set ATLAS_PLACES or provide ../shared/geodata)",
+)
+
+DALI = "532901"  # 大理市, 云南: 喜洲镇, 双廊镇
+CONGHUA = "440117"  # 从化区, 广东: 良口镇
+NINGAN = "231084"  # 宁安市, 黑龙江: 三陵乡 and its 三陵村
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    from atlas.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def b():
+    return load_boundaries()
+
+
+def make_doc(text: str, region: str) -> Document:
+    return Document(
+        "ctx", "测试", "fyp_outline", 2021, load_boundaries().get(region), text, "t.txt", 0, len(text)
+    )
+
+
+def mention(doc: Document, theme: str, kind: str, name: str, nth: int = 0, **attrs) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(name, start + 1)
+    s0, s1 = next((a, c) for a, c in sentences(doc.text) if a <= start < c)
+    return Mention(doc.doc_id, theme, kind, name, start, start + len(name), s0, s1, attrs)
+
+
+def place(doc: Document, mentions: list[Mention], gaz) -> list:
+    feats = features_from_mentions(doc, mentions, gazetteer=gaz)
+    assert len(feats) == len(mentions)
+    return feats
+
+
+# -- a clause whose subject is a town ---------------------------------------------------------
+def test_feature_in_a_clause_opened_by_a_town_is_placed_at_that_town(gaz, b):
+    doc = make_doc("喜洲镇要建好观鸟湿地公园,办好稻田音乐节;双廊镇要整治滨水步道。", DALI)
+    [f] = place(doc, [mention(doc, "parks", "wetland_park", "观鸟湿地公园", place="观鸟")], gaz)
+    assert (f.precision, f.placed_at, f.county_code) == ("town", "喜洲镇", DALI)
+    assert b.geometry(DALI).contains(f.geometry)
+
+
+def test_the_clause_ends_at_a_semicolon_and_the_next_town_takes_its_own(gaz):
+    doc = make_doc("喜洲镇要办好稻田音乐节;双廊镇要建成渔村记忆公园。", DALI)
+    [f] = place(doc, [mention(doc, "parks", "urban_park", "渔村记忆公园", place="渔村记忆")], gaz)
+    assert (f.precision, f.placed_at) == ("town", "双廊镇")
+
+
+def test_enumeration_marks_and_a_leading_preposition_do_not_hide_the_subject(gaz):
+    doc = make_doc("二是在双廊镇建设落日观景公园。", DALI)
+    [f] = place(doc, [mention(doc, "parks", "urban_park", "落日观景公园", place="落日观景")], gaz)
+    assert (f.precision, f.placed_at) == ("town", "双廊镇")
+
+
+def test_a_town_heading_a_list_is_not_the_subject(gaz, b):
+    doc = make_doc("喜洲镇、双廊镇要共同建设环湖观景公园。", DALI)
+    [f] = place(doc, [mention(doc, "parks", "urban_park", "环湖观景公园", place="环湖观景")], gaz)
+    assert (f.precision, f.county_code) == ("county", DALI)
+    assert f.geometry.equals(b.label_point(DALI))
+
+
+def test_a_town_named_later_in_the_clause_is_not_its_subject(gaz):
+    doc = make_doc("依托观鸟湿地公园,带动喜洲镇发展乡村旅游。", DALI)
+    [f] = place(doc, [mention(doc, "parks", "wetland_park", "观鸟湿地公园", place="观鸟")], gaz)
+    assert f.precision == "county"
+
+
+def test_a_mountain_or_basin_in_a_town_clause_is_not_put_at_the_town(gaz):
+    doc = make_doc("喜洲镇要保护苍翠山和弥苴流域。", DALI)
+    feats = place(
+        doc,
+        [
+            mention(doc, "eco_zones", "mountain", "苍翠山", places=["苍翠山"]),
+            mention(doc, "eco_zones", "watershed", "弥苴流域", places=["弥苴"]),
+        ],
+        gaz,
+    )
+    assert [f.precision for f in feats] == ["county", "county"]
+
+
+def test_an_expressway_in_a_town_clause_is_not_put_at_the_town(gaz):
+    doc = make_doc("良口镇要配合建设广连高速。", CONGHUA)
+    [f] = place(doc, [mention(doc, "corridors", "expressway", "广连高速", endpoints=[])], gaz)
+    assert f.precision == "county"
+
+
+# -- local roads and lines ------------------------------------------------------------------------
+def test_local_road_named_after_the_town_it_serves_is_at_that_town(gaz, b):
+    doc = make_doc("新建良口旅游公路。", CONGHUA)
+    [f] = place(doc, [mention(doc, "corridors", "other", "良口旅游公路", endpoints=[])], gaz)
+    assert (f.precision, f.placed_at) == ("town", "良口镇")
+    assert f.geometry.geom_type == "Point" and b.geometry(CONGHUA).contains(f.geometry)
+
+
+def test_spur_line_named_after_a_village_is_at_it_but_a_long_railway_is_not(gaz):
+    doc = make_doc("建成三陵村煤矿专用线,谋划三陵铁路。", NINGAN)
+    spur, line = place(
+        doc,
+        [
+            mention(doc, "corridors", "railway", "三陵村煤矿专用线", endpoints=[]),
+            mention(doc, "corridors", "railway", "三陵铁路", endpoints=[]),
+        ],
+        gaz,
+    )
+    assert (spur.precision, spur.placed_at) == ("town", "三陵村")
+    assert line.precision == "county"
+
+
+def test_a_numbered_route_is_not_named_after_a_place(gaz):
+    doc = make_doc("打造良口一号旅游公路。", CONGHUA)
+    [f] = place(doc, [mention(doc, "corridors", "other", "良口一号旅游公路", endpoints=[])], gaz)
+    assert f.precision == "county"
+
+
+def test_local_road_with_one_endpoint_in_the_region_is_at_that_endpoint(gaz, b):
+    doc = make_doc("修建雾凇岭至三陵村道路。", NINGAN)
+    m = mention(doc, "corridors", "county_road", "雾凇岭至三陵村道路", endpoints=["雾凇岭", "三陵村"])
+    [f] = place(doc, [m], gaz)
+    assert (f.precision, f.placed_at) == ("town", "三陵村")
+    assert f.geometry.geom_type == "Point" and b.geometry(NINGAN).contains(f.geometry)
+
+
+def test_expressway_with_one_endpoint_stays_at_county(gaz):
+    doc = make_doc("谋划雾凇岭至三陵高速。", NINGAN)
+    m = mention(doc, "corridors", "expressway", "雾凇岭至三陵高速", endpoints=["雾凇岭", "三陵村"])
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "county"
+
+
+# -- the same feature mentioned again ---------------------------------------------------------
+def test_a_second_mention_of_a_placed_feature_shares_its_place(gaz):
+    text = "双廊镇要建成渔村记忆公园。渔村记忆公园年接待游客十万人次。"
+    doc = make_doc(text, DALI)
+    first = mention(doc, "parks", "urban_park", "渔村记忆公园", place="渔村记忆")
+    again = mention(doc, "parks", "urban_park", "渔村记忆公园", nth=1, place="渔村记忆")
+    other = mention(doc, "parks", "urban_park", "年接待游客", place="年接待游客")
+    f, g, h = place(doc, [first, again, other], gaz)
+    assert (f.precision, g.precision) == ("town", "town")
+    assert g.geometry.equals(f.geometry) and g.placed_at == "双廊镇"
+    assert (g.mention.char_start, h.precision) == (again.char_start, "county")  # its own offsets kept
