@@ -565,7 +565,8 @@ def _water_name(ctx: _Context, text: str) -> str | None:
     """The river or lake a zone name stands for (汾河流域 → 汾河, 沁河(沁水段)生态长廊 → 沁河), or None.
 
     The whole name must be the water body's name, optionally after the region's name or 沿/环 and
-    followed by one of :data:`WATER_SUFFIXES`: 汾河公园 or 汾河村 are places, not the river.
+    followed by one of :data:`WATER_SUFFIXES` (or a belt word and a zone's name ending in 区/带):
+    汾河公园 or 汾河村 are places, not the river.
     """
     hydro = ctx.hydro
     if hydro is None or not hydro.available:
@@ -583,7 +584,20 @@ def _water_name(ctx: _Context, text: str) -> str | None:
             base = c[: len(c) - len(suffix)] if suffix else c
             if len(base) >= 2 and hydro.knows(base):
                 return base
+        for belt in BELT_SUFFIXES:  # a zone of the belt along it: 某江沿岸湿地恢复区, 某河生态带示范区
+            i = c.find(belt)
+            tail = c[i + len(belt) :]
+            if i >= 2 and 2 <= len(tail) <= 10 and tail.endswith(("区", "带")) and hydro.knows(c[:i]):
+                return c[:i]
     return None
+
+
+#: Of :data:`WATER_SUFFIXES`, those that make a belt along the water (not its basin): a zone of
+#: such a belt (某河经济带湿地恢复区) runs along the river too.
+BELT_SUFFIXES: tuple[str, ...] = (
+    "生态经济带", "生态景观带", "经济带", "生态带", "景观带", "生态廊道", "绿色廊道",
+    "沿岸", "两岸", "沿线", "河谷", "干流",
+)  # fmt: skip
 
 
 def _water(m: Mention, ctx: _Context) -> Feature | None:
@@ -642,13 +656,41 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
 
 
 def _structure(m: Mention, ctx: _Context) -> Feature | None:
-    water = _water(m, ctx)
+    water = _water(m, ctx) or _river_axis(m, ctx)
     if water is not None:
         return water
     f = _place_feature(m, ctx, [m.name], extended=False)
     if f is None or f.precision in ("county", "region"):
         f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
     return f
+
+
+#: A single axis or belt of a structure statement (一轴, 主轴, 一带), and the clause that says
+#: a river or lake is it (以某河为轴线, 以某江为发展主轴, 以某湖为生态带).
+_SINGLE_COMPONENT = re.compile(r"^(?:一|主|中)?([轴带])$")
+_WATER_AS_COMPONENT = re.compile(r"以([\u4e00-\u9fff()]{2,12}?)为(?:[\u4e00-\u9fff]{0,4}?)(轴线|轴|带)")
+
+
+def _river_axis(m: Mention, ctx: _Context) -> Feature | None:
+    """The one axis (or belt) of a structure statement whose sentence says a river is it
+    (以某河为轴线……形成"一轴三区"): drawn as that river inside the region, like the river itself.
+
+    Only a single component (一轴, not 两轴) and only when the sentence names one water body so.
+    """
+    single = _SINGLE_COMPONENT.match(fold(m.name))
+    if single is None or ctx.hydro is None or not ctx.hydro.available:
+        return None
+    sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
+    rivers = {
+        name
+        for x, word in _WATER_AS_COMPONENT.findall(sentence)
+        if word[0] == single.group(1) and (name := _water_name(ctx, x)) is not None
+    }
+    if len(rivers) != 1:
+        return None
+    river = next(iter(rivers))
+    f = _water(replace(m, name=river, attrs={**m.attrs, "places": [river]}), ctx)
+    return replace(f, mention=m) if f is not None else None
 
 
 def _towns_named(m: Mention, ctx: _Context) -> Feature | None:

@@ -163,3 +163,57 @@ def test_a_second_mention_of_a_placed_feature_shares_its_place(gaz):
     assert (f.precision, g.precision) == ("town", "town")
     assert g.geometry.equals(f.geometry) and g.placed_at == "双廊镇"
     assert (g.mention.char_start, h.precision) == (again.char_start, "county")  # its own offsets kept
+
+
+# -- an axis that the sentence says is a river ----------------------------------------------------
+XIANGYANG = "420600"  # 襄阳市, 湖北: the 汉江 flows through it
+
+
+@pytest.fixture(scope="module")
+def hydro():
+    from atlas.hydro import load_hydro
+
+    h = load_hydro()
+    if not h.available:
+        pytest.skip("hydro_1to4m.gpkg not found (set ATLAS_HYDRO): rivers stay at county precision")
+    return h
+
+
+def test_the_one_axis_a_sentence_says_is_a_river_is_that_river(gaz, b, hydro):
+    from atlas.hydro import SOURCE_HYDRO
+
+    doc = make_doc("以汉江为发展轴线,串起两岸新城,形成“一轴两翼”的城市格局。", XIANGYANG)
+    axis, wing = place(
+        doc,
+        [mention(doc, "structure", "axis", "一轴"), mention(doc, "structure", "zone", "两翼")],
+        gaz,
+    )
+    assert (axis.precision, axis.placed_at, axis.place_source) == ("exact", "汉江", SOURCE_HYDRO)
+    assert axis.mention.name == "一轴" and axis.geometry.geom_type in ("LineString", "MultiLineString")
+    assert b.geometry(XIANGYANG).covers(axis.geometry)
+    assert wing.precision in ("county", "region")
+
+
+def test_two_axes_two_rivers_or_a_river_elsewhere_are_not_drawn_as_a_river(gaz, hydro):
+    text = "以汉江为轴线,形成“两轴三区”。以沁河为轴线,构建“一轴一带”。以汉江为轴、以唐白河为轴,形成“一轴两翼”。"
+    doc = make_doc(text, XIANGYANG)
+    two = mention(doc, "structure", "axis", "两轴")
+    far = mention(doc, "structure", "axis", "一轴")  # 沁河 flows in Shanxi and Henan
+    both = mention(doc, "structure", "axis", "一轴", nth=1)  # which of the two is it?
+    feats = place(doc, [two, far, both], gaz)
+    assert [f.precision for f in feats] == ["region"] * 3  # a prefecture document: its label point
+
+
+def test_a_zone_of_the_belt_along_a_river_is_the_river_but_a_basin_zone_is_not(gaz, b, hydro):
+    doc = make_doc("建设汉江沿岸湿地植被恢复区,实施汉江流域水土保持示范区工程。", XIANGYANG)
+    belt, basin = place(
+        doc,
+        [
+            mention(doc, "eco_zones", "restoration_area", "汉江沿岸湿地植被恢复区"),
+            mention(doc, "eco_zones", "restoration_area", "汉江流域水土保持示范区"),
+        ],
+        gaz,
+    )
+    assert (belt.precision, belt.placed_at) == ("exact", "汉江")
+    assert b.geometry(XIANGYANG).covers(belt.geometry)
+    assert basin.precision in ("county", "region")  # a basin is larger than its river
