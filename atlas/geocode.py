@@ -991,6 +991,8 @@ _CLAUSE_LEAD = re.compile(
     r"^[\s,:;、]*(?:[一二三四五六七八九十]+是|[(][一二三四五六七八九十\d]+[)]|\d+[.、]|[一二三四五六七八九十]+、)?"
     r"[\s,:]*(?:在|由|对|支持|推动|鼓励|引导)?"
 )
+#: A new subject after a comma (……,县文旅局要……): the clause's town no longer speaks.
+_NEW_SUBJECT = re.compile(r",[^,]{1,12}?(?:要|将|负责)")
 #: What after a town's name shows it is one of several listed, not the clause's subject.
 _LIST_MARKS = frozenset("、,和与及同或等至到-—~")
 
@@ -1023,6 +1025,8 @@ def _clause_subject_town(m: Mention, ctx: _Context) -> Feature | None:
             continue
         if not key.endswith(TOWN_SUFFIXES) or key in fold(m.name):
             continue
+        if _NEW_SUBJECT.search(head, len(key)):
+            return None  # 某镇要……,县文旅局要建设某公园: another subject took over
         cands = [
             c
             for c in ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False)

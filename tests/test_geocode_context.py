@@ -84,6 +84,12 @@ def test_a_town_heading_a_list_is_not_the_subject(gaz, b):
     assert f.geometry.equals(b.label_point(DALI))
 
 
+def test_a_new_subject_after_a_comma_takes_the_clause_from_the_town(gaz):
+    doc = make_doc("喜洲镇要办好稻田音乐节,州文旅局要建成观鸟湿地公园。", DALI)
+    [f] = place(doc, [mention(doc, "parks", "wetland_park", "观鸟湿地公园", place="观鸟")], gaz)
+    assert f.precision == "county"
+
+
 def test_a_town_named_later_in_the_clause_is_not_its_subject(gaz):
     doc = make_doc("依托观鸟湿地公园,带动喜洲镇发展乡村旅游。", DALI)
     [f] = place(doc, [mention(doc, "parks", "wetland_park", "观鸟湿地公园", place="观鸟")], gaz)
@@ -195,7 +201,9 @@ def test_the_one_axis_a_sentence_says_is_a_river_is_that_river(gaz, b, hydro):
 
 
 def test_two_axes_two_rivers_or_a_river_elsewhere_are_not_drawn_as_a_river(gaz, hydro):
-    text = "以汉江为轴线,形成“两轴三区”。以沁河为轴线,构建“一轴一带”。以汉江为轴、以唐白河为轴,形成“一轴两翼”。"
+    text = (
+        "以汉江为轴线,形成“两轴三区”。以沁河为轴线,构建“一轴一带”。以汉江为轴、以唐白河为轴,形成“一轴两翼”。"
+    )
     doc = make_doc(text, XIANGYANG)
     two = mention(doc, "structure", "axis", "两轴")
     far = mention(doc, "structure", "axis", "一轴")  # 沁河 flows in Shanxi and Henan
