@@ -661,7 +661,7 @@ def _structure(m: Mention, ctx: _Context) -> Feature | None:
         return water
     f = _place_feature(m, ctx, [m.name], extended=False)
     if f is None or f.precision in ("county", "region"):
-        f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
+        f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or _defined_at_towns(m, ctx) or f
     return f
 
 
@@ -691,6 +691,58 @@ def _river_axis(m: Mention, ctx: _Context) -> Feature | None:
     river = next(iter(rivers))
     f = _water(replace(m, name=river, attrs={**m.attrs, "places": [river]}), ctx)
     return replace(f, mention=m) if f is not None else None
+
+
+#: How a plan defines a component it has just named: “双核”指……, “四组团”分别为…….
+_DEFINED_AS = "(?:是指|指的是|指|即|分别为|分别是|是)"
+#: How far after the mention's sentence its definition may stand (characters).
+DEFINITION_WINDOW = 300
+#: A town's short name followed by one of these names a part of that town (某庄新区 → 某庄镇).
+_TOWN_PART_WORDS = ("新区", "片区", "组团", "新城", "镇区")
+
+
+def _defined_at_towns(m: Mention, ctx: _Context) -> Feature | None:
+    """A structure component that the text defines right after (“双核”指以某镇和某新区为核心……)
+    by towns of the region: placed at those towns (a MultiPoint for several, precision ``town``).
+
+    Towns count by their full name, or by their short name followed by a part word (某庄新区);
+    nothing else in the definition is guessed.
+    """
+    if ctx.region is None:
+        return None
+    name = fold(m.name)
+    window = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end + DEFINITION_WINDOW))
+    d = re.search('[“"]' + re.escape(name) + '[”"]' + _DEFINED_AS, window)
+    if d is None:
+        return None
+    own = m.char_end - max(m.sentence_start, ctx.doc.char_start)
+    for other in re.finditer('[“"]([^”"]{2,16})[”"]', window[max(own, 0) : d.start()]):
+        if name in other.group(1) and not _same_statement(m, replace(m, attrs={"pattern": other.group(1)})):
+            return None  # another statement with this component stands between: whose is it?
+    body = re.split("[。;]", window[d.end() :], maxsplit=1)[0]
+    after = re.search('[“"][^”"]{1,8}[”"]' + _DEFINED_AS, body)  # the next component's definition
+    body = body[: after.start()] if after else body
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=False)
+    found: list[Candidate] = []
+    i = 0
+    while i < len(body):
+        for key in keys.get(body[i], ()):
+            if not body.startswith(key, i):
+                continue
+            full = key.endswith(TOWN_SUFFIXES)
+            if not full and not body.startswith(_TOWN_PART_WORDS, i + len(key)):
+                continue
+            cands = [
+                c
+                for c in ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False)
+                if c.kind == "town" and c.geometry is not None and not _generic_town(c)
+            ]
+            if len(cands) == 1:
+                found.append(cands[0])
+                i += len(key) - 1
+                break
+        i += 1
+    return _at_most_town(_combine(m, found, ctx)) if found else None
 
 
 def _towns_named(m: Mention, ctx: _Context) -> Feature | None:
@@ -1038,18 +1090,30 @@ def _clause_subject_town(m: Mention, ctx: _Context) -> Feature | None:
     return None
 
 
+def _same_statement(a: Mention, b: Mention) -> bool:
+    """Whether two structure mentions belong to one statement: the same pattern, or one pattern
+    extending the other (双核双轴 and 双核双轴四片区); any two mentions of other themes."""
+    if a.theme != "structure":
+        return True
+    p, q = fold(str(a.get("pattern") or "")), fold(str(b.get("pattern") or ""))
+    return bool(p and q) and (p in q or q in p)
+
+
 def _share_placements(features: list[Feature]) -> list[Feature]:
     """The same named feature mentioned again in one document is the same entity: a mention left
     at county or region precision takes the finer placement of another mention of the same theme
-    and name placed in the same county (one sentence may say where 某景区 is, the next not)."""
-    finer: dict[tuple[str, str, str], Feature] = {}
+    and name placed in the same county (one sentence may say where 某景区 is, the next not); a
+    structure component only from a mention of the same statement (:func:`_same_statement`: 一核
+    of two statements are two cores)."""
+    finer: dict[tuple[str, str, str], list[Feature]] = {}
     for f in features:
         if f.precision in ("exact", "town", "schematic") and f.geometry is not None:
-            finer.setdefault((f.mention.theme, fold(f.mention.name), f.county_code), f)
+            finer.setdefault((f.mention.theme, fold(f.mention.name), f.county_code), []).append(f)
     out = []
     for f in features:
-        g = finer.get((f.mention.theme, fold(f.mention.name), f.county_code))
         coarse = f.precision in ("county", "region") and f.place_source != USER_SOURCE
+        peers = finer.get((f.mention.theme, fold(f.mention.name), f.county_code), [])
+        g = next((p for p in peers if _same_statement(f.mention, p.mention)), None)
         if g is not None and coarse and f.mention.theme != "red_lines":
             f = replace(
                 f,

@@ -225,3 +225,56 @@ def test_a_zone_of_the_belt_along_a_river_is_the_river_but_a_basin_zone_is_not(g
     assert (belt.precision, belt.placed_at) == ("exact", "汉江")
     assert b.geometry(XIANGYANG).covers(belt.geometry)
     assert basin.precision in ("county", "region")  # a basin is larger than its river
+
+
+def test_a_structure_component_shares_only_within_its_own_statement(gaz, hydro):
+    text = "以汉江为发展轴线,形成“一轴两翼”格局。全域旅游构建“一轴三区”。"
+    doc = make_doc(text, XIANGYANG)
+    river = mention(doc, "structure", "axis", "一轴", pattern="一轴两翼")
+    other = mention(doc, "structure", "axis", "一轴", nth=1, pattern="一轴三区")
+    f, g = place(doc, [river, other], gaz)
+    assert f.precision == "exact" and g.precision == "region"
+
+
+# -- a component the text defines by its towns ------------------------------------------------------
+def test_a_component_defined_by_towns_right_after_is_placed_at_them(gaz, b):
+    text = "构建“双核两带”的城镇格局。“双核”指以喜洲镇和双廊新区为核心的城镇组团;“两带”指环湖两条绿带。"
+    doc = make_doc(text, DALI)
+    core = mention(doc, "structure", "core", "双核", pattern="双核两带")
+    belt = mention(doc, "structure", "belt", "两带", pattern="双核两带")
+    f, g = place(doc, [core, belt], gaz)
+    assert (f.precision, f.placed_at, f.geometry.geom_type) == ("town", "喜洲镇、双廊镇", "MultiPoint")
+    assert all(b.geometry(DALI).contains(p) for p in f.geometry.geoms)
+    assert g.precision == "county"  # 环湖 names no town: the belt stays where the text leaves it
+
+
+def test_a_definition_naming_no_town_places_nothing(gaz):
+    text = "形成“一心两翼”格局。“一心”是以古城片区为中心的服务核心。"
+    doc = make_doc(text, DALI)
+    [f] = place(doc, [mention(doc, "structure", "core", "一心", pattern="一心两翼")], gaz)
+    assert f.precision == "county"
+
+
+def test_a_definition_ends_where_the_next_component_is_defined(gaz):
+    text = "构建“双核两带”的城镇格局。“双核”指以“老城—喜洲新区”为核心,“两带”指双廊镇沿湖地带。"
+    doc = make_doc(text, DALI)
+    [f] = place(doc, [mention(doc, "structure", "core", "双核", pattern="双核两带")], gaz)
+    assert (f.precision, f.placed_at) == ("town", "喜洲镇")  # not 双廊镇, which belongs to 两带
+
+
+def test_a_definition_after_another_statement_with_the_component_is_not_taken(gaz):
+    text = "打造“一核两带”旅游格局。构建“一核四区”农业布局,“一核”指喜洲镇蔬菜核心区。"
+    doc = make_doc(text, DALI)
+    tour = mention(doc, "structure", "core", "一核", pattern="一核两带")
+    farm = mention(doc, "structure", "core", "一核", nth=1, pattern="一核四区")
+    f, g = place(doc, [tour, farm], gaz)
+    assert (f.precision, g.precision, g.placed_at) == ("county", "town", "喜洲镇")
+
+
+def test_a_statement_extending_another_shares_its_component(gaz):
+    text = "“双核”指喜洲镇和双廊镇。围绕“双核双轴三片区”布局推进城镇建设。"
+    doc = make_doc(text, DALI)
+    first = mention(doc, "structure", "core", "双核", pattern="双核双轴")
+    later = mention(doc, "structure", "core", "双核", nth=1, pattern="双核双轴三片区")
+    f, g = place(doc, [first, later], gaz)
+    assert f.placed_at == g.placed_at == "喜洲镇、双廊镇"
