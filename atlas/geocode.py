@@ -52,7 +52,7 @@ from atlas.gazetteer import (
 from atlas.hydro import SOURCE_HYDRO, Hydro, load_hydro
 from atlas.labels import statement_of
 from atlas.models import AdminUnit, Document, Feature, Mention
-from atlas.text import fold
+from atlas.text import chinese_number, fold
 
 log = logging.getLogger("atlas")
 
@@ -706,7 +706,8 @@ def _defined_at_towns(m: Mention, ctx: _Context) -> Feature | None:
     by towns of the region: placed at those towns (a MultiPoint for several, precision ``town``).
 
     Towns count by their full name, or by their short name followed by a part word (某庄新区);
-    nothing else in the definition is guessed.
+    nothing else in the definition is guessed, and the towns must be at least as many as the
+    component's parts (双核: two).
     """
     if ctx.region is None:
         return None
@@ -742,7 +743,19 @@ def _defined_at_towns(m: Mention, ctx: _Context) -> Feature | None:
                 i += len(key) - 1
                 break
         i += 1
-    return _at_most_town(_combine(m, found, ctx)) if found else None
+    if not found or len({c.name for c in found}) < _component_count(name):
+        return None  # 七区 defined by two towns and five other areas: not where 七区 is
+    return _at_most_town(_combine(m, found, ctx))
+
+
+def _component_count(name: str) -> int:
+    """How many parts a component's name says it has (双核 → 2, 四组团 → 4); many (多点) or an
+    unreadable count cannot be met by a list of towns."""
+    head = name[:1]
+    if head == "双":
+        return 2
+    n = chinese_number(head)
+    return n if n is not None and n > 0 else 10**6
 
 
 def _towns_named(m: Mention, ctx: _Context) -> Feature | None:

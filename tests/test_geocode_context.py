@@ -256,10 +256,10 @@ def test_a_definition_naming_no_town_places_nothing(gaz):
 
 
 def test_a_definition_ends_where_the_next_component_is_defined(gaz):
-    text = "构建“双核两带”的城镇格局。“双核”指以“老城—喜洲新区”为核心,“两带”指双廊镇沿湖地带。"
+    text = "构建“双核两带”的城镇格局。“双核”指以“老城—喜洲新区”和湾桥镇为核心,“两带”指双廊镇沿湖地带。"
     doc = make_doc(text, DALI)
     [f] = place(doc, [mention(doc, "structure", "core", "双核", pattern="双核两带")], gaz)
-    assert (f.precision, f.placed_at) == ("town", "喜洲镇")  # not 双廊镇, which belongs to 两带
+    assert (f.precision, f.placed_at) == ("town", "喜洲镇、湾桥镇")  # not 双廊镇, which belongs to 两带
 
 
 def test_a_definition_after_another_statement_with_the_component_is_not_taken(gaz):
@@ -278,3 +278,10 @@ def test_a_statement_extending_another_shares_its_component(gaz):
     later = mention(doc, "structure", "core", "双核", nth=1, pattern="双核双轴三片区")
     f, g = place(doc, [first, later], gaz)
     assert f.placed_at == g.placed_at == "喜洲镇、双廊镇"
+
+
+def test_a_definition_with_fewer_towns_than_parts_places_nothing(gaz):
+    text = "形成“三区一带”格局。“三区”是以喜洲镇、古城片区和湿地片区为支点的功能区。"
+    doc = make_doc(text, DALI)
+    [f] = place(doc, [mention(doc, "structure", "zone", "三区", pattern="三区一带")], gaz)
+    assert f.precision == "county"  # one town for three areas: where the other two are is not known
