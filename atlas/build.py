@@ -28,7 +28,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from atlas import __version__
+from atlas import __version__, settings
 from atlas import layers as L
 from atlas._errors import InputError, NothingBuiltError
 from atlas.boundaries import load_boundaries
@@ -430,6 +430,20 @@ def _init_worker(level: int) -> None:
 
 
 def _run_pool(paths: Sequence[str], options: BuildOptions, workers: int) -> Iterator[tuple[int, FileResult]]:
+    """Run the files in ``workers`` processes; a fresh pool after every ``WORKER_MAX_FILES`` per worker.
+
+    A worker's memory grows with the files it has read, so long builds are cut into batches,
+    each in a new pool (``max_tasks_per_child`` of ``concurrent.futures`` would do it, but can
+    hang on Python 3.11 when a worker is replaced).
+    """
+    batch = max(1, settings.WORKER_MAX_FILES) * workers
+    for start in range(0, len(paths), batch):
+        part = paths[start : start + batch]
+        for i, res in _run_batch(part, options, min(workers, len(part))):
+            yield start + i, res
+
+
+def _run_batch(paths: Sequence[str], options: BuildOptions, workers: int) -> Iterator[tuple[int, FileResult]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -442,7 +456,8 @@ def _run_pool(paths: Sequence[str], options: BuildOptions, workers: int) -> Iter
         futures = {pool.submit(file_result, p, options): i for i, p in enumerate(paths)}
         try:
             for fut in as_completed(futures):
-                yield futures[fut], fut.result()
+                i = futures.pop(fut)  # a done future is dropped: its result is not kept here
+                yield i, fut.result()
         except BaseException:
             for fut in futures:
                 fut.cancel()

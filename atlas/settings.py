@@ -26,6 +26,12 @@ BOUNDARY_SOURCE: str = os.environ.get("ATLAS_BOUNDARY_SOURCE", "tianditu")
 #: Largest input file ingested, in bytes; larger files are refused with a clear message.
 MAX_FILE_BYTES: int = int(os.environ.get("ATLAS_MAX_FILE_BYTES", 50 * 1024 * 1024))
 
+#: Files a build worker process runs before it is replaced by a fresh one (builds run in batches). A worker's memory
+#: grows with the files it has read (caches of names and places per region), so on a national
+#: build a long-lived worker would hold far more than one file needs; a restart costs a few
+#: seconds of start-up (imports, boundaries).
+WORKER_MAX_FILES: int = int(os.environ.get("ATLAS_WORKER_FILES", 100))
+
 #: Tolerance (degrees) of the simplified display copy of boundaries.
 DISPLAY_SIMPLIFY_DEG: float = 0.002
 

@@ -71,6 +71,16 @@ def test_pool_build_is_byte_identical_to_the_in_memory_stages(small_input, tmp_p
     assert len(read_layer(tmp_path / "out" / "documents.geojson")) == 3
 
 
+def test_workers_replaced_in_batches_give_the_same_atlas(small_input, tmp_path, monkeypatch):
+    from atlas import settings
+
+    monkeypatch.setattr(settings, "WORKER_MAX_FILES", 1)  # three files: two pools, one after the other
+    ref = _reference([small_input], tmp_path / "ref")
+    result = build_atlas([small_input], tmp_path / "out", workers=2, cache=False)
+    assert result.stats["files_run"] == 3
+    assert _geojson(tmp_path / "out") == _geojson(ref)
+
+
 @pytest.mark.slow
 def test_sample_plans_build_on_two_workers_byte_identical(plans_dir, tmp_path):
     ref = _reference([plans_dir], tmp_path / "ref")
