@@ -42,10 +42,10 @@ COMMON_FIELDS: tuple[str, ...] = (
 THEME_FIELDS: dict[str, tuple[str, ...]] = {
     "documents": ("title", "kind", "year", "char_count"),
     "regions": ("level", "province", "prefecture"),  # + counts and indicator columns
-    "parks": ("kind", "level", "status", "place"),
+    "parks": ("kind", "level", "status", "place", "mentions"),
     "red_lines": ("kind", "area_km2", "share_pct", "named_zone", "status"),
-    "corridors": ("kind", "code", "endpoints", "endpoint_codes", "status", "length_km"),
-    "eco_zones": ("kind", "places", "status"),
+    "corridors": ("kind", "code", "endpoints", "endpoint_codes", "status", "length_km", "mentions"),
+    "eco_zones": ("kind", "places", "status", "mentions"),
     "structure": ("kind", "pattern", "role", "status"),
     "indicators": (
         "key",

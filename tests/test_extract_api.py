@@ -63,3 +63,23 @@ def test_sample_plan_names_and_offsets() -> None:
     for m in got:
         if m.theme == "parks" and m.name.isalpha():
             assert source[m.char_start : m.char_end] == m.name
+
+
+def test_one_feature_per_entity_with_every_mention() -> None:
+    text = "新建红柳湿地公园。红柳湿地公园年内开放。扩建 红柳湿地公园 停车场。严守生态保护红线。守住生态保护红线。"
+    got = mentions_from_document(_doc(text, start=5), themes=["parks", "red_lines"])
+    parks = [m for m in got if m.theme == "parks"]
+    assert len(parks) == 1
+    (park,) = parks
+    first = text.index("红柳")
+    assert (park.name, park.char_start, park.char_end) == ("红柳湿地公园", first + 5, first + 11)
+    spans = [[text.index("红柳", k) + 5, text.index("红柳", k) + 11] for k in (0, first + 1, first + 10)]
+    assert park.get("mentions") == spans
+    assert park.get("status") == "planned"  # the first mention's status
+    # statements are not entities: each red-line statement stays a feature of its own
+    assert len([m for m in got if m.theme == "red_lines"]) == 2
+
+
+def test_a_route_code_written_two_ways_is_one_corridor() -> None:
+    got = mentions_from_document(_doc("改造国道G318。完成318国道拓宽。"), themes=["corridors"])
+    assert [(m.name, m.get("code"), len(m.get("mentions"))) for m in got] == [("国道G318", "G318", 2)]

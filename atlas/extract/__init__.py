@@ -17,12 +17,15 @@ One module per theme, all funnelling into :func:`mentions_from_document`:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from atlas._errors import InputError
 from atlas.models import THEMES, Document, Mention
+from atlas.text import fold
 
-__all__ = ["mentions_from_document", "mentions_from_documents"]
+__all__ = ["NAMED_THEMES", "entity_key", "mentions_from_document", "mentions_from_documents", "one_per_entity"]
 
 log = logging.getLogger("atlas")
 
@@ -77,7 +80,9 @@ def mentions_from_document(doc: Document, *, themes: Iterable[str] | None = None
     Returns
     -------
     list of Mention
-        Sorted by ``(char_start, theme, name)``; offsets are source offsets.
+        Sorted by ``(char_start, theme, name)``; offsets are source offsets. Parks, corridors and
+        ecological zones hold one mention per distinct entity (see :func:`one_per_entity`), with
+        every occurrence in ``attrs["mentions"]``; red lines and structure one per statement.
     """
     wanted = list(THEMES) if themes is None else list(themes)
     unknown = [t for t in wanted if t not in THEMES]
@@ -88,8 +93,51 @@ def mentions_from_document(doc: Document, *, themes: Iterable[str] | None = None
     for theme in wanted:
         extract = _extractor(theme)
         if extract is not None:
-            out.extend(extract(doc))
+            found = extract(doc)
+            out.extend(one_per_entity(found) if theme in NAMED_THEMES else found)
     out.sort(key=lambda m: (m.char_start, m.theme, m.name))
+    return out
+
+
+#: Themes whose items are named entities: one mention per distinct entity per document.
+NAMED_THEMES: tuple[str, ...] = ("parks", "corridors", "eco_zones")
+
+_KEY_DROP = re.compile(r"[\s“”\"'‘’「」《》]")
+_DASHES = re.compile(r"[—–－─━~～-]+")
+
+
+def entity_key(m: Mention) -> tuple[str, str]:
+    """What makes two mentions of one document the same entity: the theme and the name as folded
+    (spaces, quotes and dash variants ignored); a corridor with a route code is its code."""
+    code = m.get("code") if m.theme == "corridors" else None
+    if code and _CODE_NAME.search(fold(m.name)):
+        return m.theme, str(code)
+    return m.theme, _DASHES.sub("-", _KEY_DROP.sub("", fold(m.name)))
+
+
+_CODE_NAME = re.compile(r"^(?:[GSXYC]\d+|\d+(?:国道|省道|县道)|(?:国道|省道|县道)[GSXYC]?\d+)线?$")
+
+
+def one_per_entity(mentions: Iterable[Mention]) -> list[Mention]:
+    """One mention per distinct entity (see :func:`entity_key`), in order of first appearance.
+
+    The first mention gives the name, the offsets and the sentence; ``attrs["mentions"]`` lists every
+    ``[start, end]`` (source offsets, in text order); an attribute the first mention lacks (None or
+    empty) is taken from the next mention that has it (a status, a level, endpoints).
+    """
+    groups: dict[tuple[str, str], list[Mention]] = {}
+    for m in sorted(mentions, key=lambda x: (x.char_start, x.char_end, x.name)):
+        groups.setdefault(entity_key(m), []).append(m)
+    out: list[Mention] = []
+    for group in groups.values():
+        first = group[0]
+        attrs = dict(first.attrs)
+        for other in group[1:]:
+            for key, value in other.attrs.items():
+                if attrs.get(key) in (None, [], "") and value not in (None, [], ""):
+                    attrs[key] = value
+        attrs["mentions"] = [[m.char_start, m.char_end] for m in group]
+        out.append(replace(first, attrs=attrs))
     return out
 
 
