@@ -25,7 +25,13 @@ from atlas._errors import InputError
 from atlas.models import THEMES, Document, Mention
 from atlas.text import fold
 
-__all__ = ["NAMED_THEMES", "entity_key", "mentions_from_document", "mentions_from_documents", "one_per_entity"]
+__all__ = [
+    "NAMED_THEMES",
+    "entity_key",
+    "mentions_from_document",
+    "mentions_from_documents",
+    "one_per_entity",
+]
 
 log = logging.getLogger("atlas")
 
