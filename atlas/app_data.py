@@ -38,6 +38,7 @@ from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atla
 from atlas.maps import THEME_STYLES, Evidence
 from atlas.models import PRECISIONS, THEMES
 from atlas.store import AtlasStore
+from atlas.text import SENTENCE_END_RE
 
 log = logging.getLogger("atlas")
 
@@ -533,7 +534,7 @@ def _read_source(path: Path) -> str | None:
         return None
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_SENTENCE_END = SENTENCE_END_RE  # the one definition of a sentence (atlas.text)
 
 
 def sentence_around(text: str, start: int, end: int, *, max_chars: int = 220) -> Evidence | None:

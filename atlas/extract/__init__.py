@@ -38,18 +38,10 @@ log = logging.getLogger("atlas")
 Extractor = Callable[[Document], list[Mention]]
 
 
-def _corridor_extractor() -> Extractor | None:
-    try:
-        from atlas.extract.corridors import corridor_mentions
-    except ImportError as exc:  # written separately; may be absent for a while
-        if not _warned:
-            log.warning("corridor extraction unavailable (%s); the corridors theme stays empty", exc)
-            _warned.append(True)
-        return None
+def _corridor_extractor() -> Extractor:
+    from atlas.extract.corridors import corridor_mentions
+
     return corridor_mentions
-
-
-_warned: list[bool] = []
 
 
 def _extractor(theme: str) -> Extractor | None:

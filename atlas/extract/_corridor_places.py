@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import shapely
 
+from atlas._errors import InputError
 from atlas.boundaries import Boundaries, load_boundaries
 from atlas.models import AdminUnit
 
@@ -227,14 +228,14 @@ def _local_places(region_code: str | None) -> dict[str, tuple[str, str]]:
     """Town and village names (and short aliases) of a region → (full name, level); towns first."""
     if not region_code:
         return {}
-    try:
-        from atlas.admin_tree import load_admin_tree
+    from atlas.admin_tree import load_admin_tree
 
-        tree = load_admin_tree()
-        prefix = region_code[:4] if region_code.endswith("00") else region_code
+    tree = load_admin_tree()  # part of the installation: DataMissingError when it is not there
+    prefix = region_code[:4] if region_code.endswith("00") else region_code
+    try:
         names = tree.names_in(prefix)
-    except Exception as exc:  # the hierarchy is optional for corridors
-        log.debug("no town/village names for %s: %s", region_code, exc)
+    except InputError as exc:  # a code the location dictionary does not know: no towns
+        log.warning("no town/village names for %s: %s", region_code, exc)
         return {}
     out: dict[str, tuple[str, str]] = {}
     for key, places in names.items():

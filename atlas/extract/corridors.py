@@ -33,7 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from atlas.extract._common import VERB_SHAPES
+from atlas.extract import vocab
+from atlas.extract._common import VERB_SHAPES, folded_text, make_mention
 from atlas.extract._corridor_places import (
     NATIONAL_TIERS,
     PROVINCE_TIERS,
@@ -141,26 +142,10 @@ def _words(block: str) -> list[str]:
     return block.split()
 
 
-#: Verbs, adverbs and function words that end the left context of a name. Tried from the right:
-#: the shortest body that parses wins, so a character shared with a name costs nothing.
-_STOPWORDS = sorted(
-    set(
-        _words("""
-加快 推进 推动 建设 新建 改建 扩建 改扩建 改造 提升 开工 完成 实施 启动 谋划 争取 开展 依托 借助 积极 力争 建成 做好 配合
-全面 重点 继续 加强 打通 形成 连接 串联 包括 利用 延伸 规划 研究 前期 适时 抢抓 紧抓 抓住 融入 对接 发挥 围绕 支持 通过
-经过 沿着 有序 稳步 大力 着力 全力 加速 完善 优化 畅通 贯通 通车 开通 实现 构建 打造 建立 健全 保障 确保 促进 强化 落实
-计划 同步 协调 衔接 联通 连通 接入 开始 开辟 增加 新增 其中 主要 全长 总长 长度 境内 市域 县域 我市 我县 本市 全市 全县
-谋求 加密 补齐 拓宽 拓展 加大 新开 恢复 修复 修建 续建 在建 拟建 筹建 推行 用好 依靠 凭借 发展 带动 服务 承接 沿线 以及
-还有 同时 聚焦 坚守 守住 严守 打响 助推 参与 立足 整合 结合 作为 成为 纳入 列入 位于 地处 途经 穿越 覆盖 拥有
-具有 提高 增强 扩大 改善 治理 申报 创建 培育 开发 投资 总投资 配套 实现 强力 高标准 高质量 高水平 进一步 不断 持续
-以 对 和 与 及 的 是 在 为 等 了 将 把 由 从 向 往 并 或 且 共 约 即 含 如 有 于 之 其 该 各 使 让 着
-至于 关于 对于 项目 工程 及其 开行 开通 常态化
-""")
-    ),
-    key=len,
-    reverse=True,
-)
-_STOP_RE = re.compile("|".join(map(re.escape, _STOPWORDS)) + "|" + VERB_SHAPES)
+#: Verbs, adverbs and function words that end the left context of a name (the shared list plus
+#: route words). Tried from the right: the shortest body that parses wins.
+_STOPWORDS = vocab.STOP_WORDS + vocab.ROUTE_STOP_EXTRA  # see atlas.extract.vocab
+_STOP_RE = vocab.alternation(_STOPWORDS, VERB_SHAPES)
 
 #: Bodies that name no particular corridor.
 _GENERIC = frozenset(
@@ -258,39 +243,24 @@ def corridor_mentions(doc: Document) -> list[Mention]:
     ]
     _apply_written_ends([item for item, _, _ in found], region)
     out: list[Mention] = []
-    for item, sa, sb in found:
+    for item, _, _ in found:
         status = status_at(doc, item.start, item.end) if status_at is not None else None
         if status == "existing":
             status = "built"  # a corridor that is there has been built
-        out.append(
-            Mention(
-                doc_id=doc.doc_id,
-                theme="corridors",
-                kind=item.kind,
-                name=item.name,
-                char_start=doc.char_start + item.start,
-                char_end=doc.char_start + item.end,
-                sentence_start=doc.char_start + sa,
-                sentence_end=doc.char_start + sb,
-                attrs={
-                    "kind": item.kind,
-                    "code": item.code,
-                    "endpoints": [e.name for e in item.endpoints],
-                    "endpoint_codes": [e.adcode for e in item.endpoints],
-                    "status": status,
-                },
-            )
-        )
+        attrs = {
+            "kind": item.kind,
+            "code": item.code,
+            "endpoints": [e.name for e in item.endpoints],
+            "endpoint_codes": [e.adcode for e in item.endpoints],
+            "status": status,
+        }
+        out.append(make_mention(doc, "corridors", item.kind, item.name, item.start, item.end, attrs))
     out.sort(key=lambda m: (m.char_start, m.char_end, m.name))
     return out
 
 
 def _folded(text: str) -> str:
-    try:  # shared with the other extractors: the same document is folded once
-        from atlas.extract._common import folded_text
-    except ImportError:  # pragma: no cover - the shared core is part of the package
-        return fold(text)
-    return folded_text(text)
+    return folded_text(text)  # shared with the other extractors: the same document is folded once
 
 
 def _candidate_sentences(text: str) -> list[tuple[int, int]]:
@@ -339,10 +309,8 @@ def normalise_code(text: str) -> str | None:
 
 # -- internals: codes ----------------------------------------------------------------------------
 def _status_function() -> Callable[[Document, int, int], str | None] | None:
-    try:
-        from atlas.extract.status import status_at
-    except ImportError:  # pragma: no cover - written by a colleague, present in the package
-        return None
+    from atlas.extract.status import status_at
+
     return status_at
 
 
