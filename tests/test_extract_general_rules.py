@@ -168,3 +168,9 @@ def test_counts_conditions_and_compounds_are_not_zones(text: str) -> None:
 def test_more_verbs_and_form_words_before_parks() -> None:
     assert _parks("着力解决翠湖森林公园管护难题。") == ["翠湖森林公园"]
     assert _parks("沿河布置串珠式小公园。") == []
+
+
+def test_numbers_inside_names_are_kept() -> None:
+    # 七里 and 十里 are parts of the names, not amounts
+    got = _zones("保护五里沟水库和十里河水源地生态。")
+    assert ("五里沟水库", "lake_reservoir") in got and ("十里河水源地", "water_source_protection") in got
