@@ -22,6 +22,8 @@ navigation = st.navigation(
         st.Page(_ui.PAGES["county"], title="县域布局 County layout", url_path="county"),
         st.Page(_ui.PAGES["export"], title="导出 Export", url_path="export"),
         st.Page("app_pages/compare.py", title="地区对比 Compare", url_path="compare"),
+        st.Page(_ui.PAGES["upload"], title="上传 Upload", url_path="upload"),
+        st.Page(_ui.PAGES["review"], title="校正 Review", url_path="review"),
     ]
 )
 frame = _ui.sidebar()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,10 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from atlas import app_data, assets, maps, settings
+from atlas import app_data, assets, combined, maps, settings
 from atlas._errors import AtlasError
 from atlas.store import AtlasStore
+from atlas.workspace import Workspace
 
 log = logging.getLogger("atlas")
 
@@ -27,6 +29,8 @@ PAGES = {
     "overview": "app_pages/overview.py",
     "county": "app_pages/county.py",
     "export": "app_pages/export.py",
+    "upload": "app_pages/upload.py",
+    "review": "app_pages/review.py",
 }
 
 REGION_KEY = "region"
@@ -53,9 +57,34 @@ class Context:
     basemap: str
 
 
+def workspace() -> Workspace:
+    """The user's workspace (``ATLAS_WORKSPACE`` or the user data folder); created on first write."""
+    return Workspace()
+
+
+@st.cache_data(show_spinner="读取工作区 Loading the workspace…", max_entries=4)
+def _load_workspace(folder: str, signature: tuple) -> dict[str, gpd.GeoDataFrame]:
+    return Workspace(folder).layers()
+
+
+def workspace_layers() -> dict[str, gpd.GeoDataFrame]:
+    """The workspace's own layers, cached on its generation counters."""
+    ws = workspace()
+    return _load_workspace(str(ws.folder), ws.signature())
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store(layers_dir: str, signature: tuple) -> AtlasStore:
-    return AtlasStore(layers_dir)
+    """The sample atlas, with the workspace's layers when it has any (``signature[-1]`` is the
+    workspace's signature)."""
+    sample = AtlasStore(layers_dir)
+    store_path, _, built = signature[-1]
+    if built < 0:
+        return sample
+    mine = Workspace(Path(store_path).parent).layers()
+    if not len(mine["documents"]):
+        return sample
+    return combined.CombinedStore(sample, mine, signature)
 
 
 def store(ctx: Context) -> AtlasStore:
@@ -119,7 +148,7 @@ def overview_regions(
 def load_layers() -> tuple[app_data.LazyLayers, str, tuple]:
     """The atlas in ``settings.LAYERS_DIR`` (nothing read yet), keyed on the files' mtimes."""
     layers_dir = str(settings.LAYERS_DIR)
-    signature = app_data.atlas_signature(layers_dir)
+    signature = (*app_data.atlas_signature(layers_dir), workspace().signature())
     app_data.check_atlas(layers_dir)
     return app_data.LazyLayers(_store(layers_dir, signature)), layers_dir, signature
 
@@ -129,7 +158,8 @@ def evidence(layers_dir: str, signature: tuple, region_code: str) -> dict[str, m
     """Evidence sentences of one region's features, looked up in the source files."""
     layers = _region_layers(layers_dir, signature, (region_code,))
     table = app_data.feature_table(layers, region_code)
-    return app_data.evidence_for(table)
+    texts = Workspace(Path(signature[-1][0]).parent).source_texts()  # the workspace's own files
+    return app_data.evidence_for(table, texts=texts)
 
 
 @st.cache_resource(show_spinner=False)
@@ -155,6 +185,15 @@ def asset_base_url() -> str:
     """Where the browser finds the vendored map assets (respects ``server.baseUrlPath``)."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text: object) -> str:
+    """Text from a document or a user (titles, names, file names) made literal inside Markdown:
+    no links, images, HTML or emphasis can come from it."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def keep_valid(key: str, options: list[str]) -> None:
@@ -195,6 +234,10 @@ def sidebar() -> Context | None:
         return None
     region_rows = _region_table(layers_dir, signature)
     regions = _region_choices(layers_dir, signature)
+    mine = combined.workspace_regions(workspace_layers())
+    regions = {
+        code: f"{label} · 工作区 workspace" if code in mine else label for code, label in regions.items()
+    }
     if not regions:
         st.warning("图集中没有地区 The atlas has no regions: build it from plan documents first.")
         return None
@@ -221,6 +264,8 @@ def sidebar() -> Context | None:
     if basemaps[basemap].datum == "gcj02":
         st.sidebar.caption("高德底图为 GCJ-02：叠加图层已偏移对齐 Overlays are shifted to GCJ-02 for AMap.")
     st.sidebar.caption(f"图层 Layers: `{Path(layers_dir).name}/` · {len(regions)} 个地区 regions")
+    if mine:
+        st.sidebar.caption(f"工作区 Workspace: {len(mine)} 个地区 region(s) · `{workspace().folder}`")
     if assets.missing_assets():
         st.warning(
             "地图脚本未安装，地图无法显示 The map scripts (Leaflet) are not installed, maps cannot draw: "

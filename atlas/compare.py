@@ -38,10 +38,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from atlas import maps
 from atlas._errors import InputError
 from atlas.app_data import FINER_THAN_COUNTY
 from atlas.boundaries import Boundaries, load_boundaries
+from atlas.labels import KIND_LABELS, LEVEL_LABELS, STATEMENT_KEYS, THEME_STYLES, is_missing, statement_of
 from atlas.layers import area_km2
 from atlas.models import PRECISIONS
 from atlas.text import fold
@@ -92,7 +92,7 @@ GROUPS: dict[str, str] = {
     "raster": "栅格统计 Raster statistics",
 }
 
-_KIND_ZH: dict[str, str] = {**maps.KIND_LABELS, "other_park": "其他公园", "other": "其他"}
+_KIND_ZH: dict[str, str] = {**KIND_LABELS, "other_park": "其他公园", "other": "其他"}
 _KIND_EN: dict[str, str] = {
     "nature_reserve": "nature reserves", "forest_park": "forest parks", "wetland_park": "wetland parks",
     "geopark": "geoparks", "scenic_area": "scenic areas", "mine_park": "mine parks",
@@ -178,7 +178,7 @@ def _build_columns() -> dict[str, Column]:
         cols.append(
             Column(
                 f"n_parks_{level}",
-                f"{maps.LEVEL_LABELS[level]} 保护地",
+                f"{LEVEL_LABELS[level]} 保护地",
                 "protected",
                 doc=f"distinct parks whose first stated level is {level}",
                 kind="count",
@@ -248,6 +248,16 @@ def _build_columns() -> dict[str, Column]:
             doc="distinct red-line statements (生态保护红线, 三线一单 …) by name",
             kind="count",
         ),
+        *[
+            Column(
+                f"n_red_lines_{key}",
+                f"{label}表述 {label} statements",
+                "red_lines",
+                doc=f"distinct red-line statements labelled {label} (statement property)",
+                kind="count",
+            )
+            for label, key in STATEMENT_KEYS.items()
+        ],
         Column(
             "red_line_area_km2",
             "红线面积 Red-line area (km²)",
@@ -376,7 +386,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _first_present(values: Iterable[Any]) -> Any:
     for v in values:
-        if not maps.is_missing(v):
+        if not is_missing(v):
             return v
     return None
 
@@ -403,13 +413,13 @@ def distinct_features(frame: pd.DataFrame) -> pd.DataFrame:
             "start": pd.to_numeric(_column(frame, "char_start"), errors="coerce").to_numpy(),
         }
     )
-    df = df[[not maps.is_missing(v) for v in df["name"]]]
+    df = df[[not is_missing(v) for v in df["name"]]]
     if not len(df):
         return pd.DataFrame(columns=cols)
     df = df.assign(key=df["name"].map(_name_key)).sort_values("start", kind="stable", na_position="last")
     rows = []
     for _, g in df.groupby("key", sort=False):
-        precisions = [str(p) for p in g["precision"] if not maps.is_missing(p)]
+        precisions = [str(p) for p in g["precision"] if not is_missing(p)]
         rows.append(
             {
                 "name": str(g["name"].iloc[0]),
@@ -542,17 +552,17 @@ def comparison_table(
         if geom is not None:
             geoms[code] = geom
         area = pd.to_numeric(pd.Series([reg.get("area_km2")]), errors="coerce").iloc[0]
-        if maps.is_missing(area) and geom is not None:
+        if is_missing(area) and geom is not None:
             area = round(area_km2(geom), 1)
-        area = float(area) if not maps.is_missing(area) else math.nan
+        area = float(area) if not is_missing(area) else math.nan
 
         row: dict[str, Any] = {
             "region_code": code,
-            "region_name": None if maps.is_missing(reg.get("name")) else str(reg.get("name")),
-            "level": None if maps.is_missing(reg.get("level")) else str(reg.get("level")),
-            "prefecture": None if maps.is_missing(reg.get("prefecture")) else str(reg.get("prefecture")),
-            "province": None if maps.is_missing(reg.get("province")) else str(reg.get("province")),
-            "documents": None if maps.is_missing(reg.get("doc_id")) else str(reg.get("doc_id")),
+            "region_name": None if is_missing(reg.get("name")) else str(reg.get("name")),
+            "level": None if is_missing(reg.get("level")) else str(reg.get("level")),
+            "prefecture": None if is_missing(reg.get("prefecture")) else str(reg.get("prefecture")),
+            "province": None if is_missing(reg.get("province")) else str(reg.get("province")),
+            "documents": None if is_missing(reg.get("doc_id")) else str(reg.get("doc_id")),
             "area_km2": area,
         }
         if row["region_name"] is None:
@@ -564,7 +574,7 @@ def comparison_table(
         red_distinct = distinct_features(red)
 
         row["n_parks"] = len(parks)
-        levels = parks["level"].map(lambda v: None if maps.is_missing(v) else str(v))
+        levels = parks["level"].map(lambda v: None if is_missing(v) else str(v))
         for level in PARK_LEVELS:
             row[f"n_parks_{level}"] = int((levels == level).sum())
         row["n_parks_level_not_stated"] = int(levels.isna().sum())
@@ -579,6 +589,12 @@ def comparison_table(
         row["eco_barrier_names"] = _names(zones, ("eco_barrier",))
 
         row["n_red_lines"] = len(red_distinct)
+        kinds = [
+            str(v) if not is_missing(v) else statement_of(str(n))
+            for v, n in zip(_column(red_distinct, "statement"), _column(red_distinct, "name"), strict=True)
+        ]
+        for label, key in STATEMENT_KEYS.items():
+            row[f"n_red_lines_{key}"] = sum(1 for k in kinds if k == label)
         if len(red) and "char_start" in red:
             red = red.assign(_s=pd.to_numeric(red["char_start"], errors="coerce")).sort_values(
                 "_s", kind="stable", na_position="last"
@@ -586,7 +602,7 @@ def comparison_table(
         for col, field in (("red_line_area_km2", "area_km2"), ("red_line_share_pct", "share_pct")):
             v = _first_present(pd.to_numeric(_column(red, field), errors="coerce")) if len(red) else None
             row[col] = math.nan if v is None else float(v)
-        zone_names = list(dict.fromkeys(str(z) for z in _column(red, "named_zone") if not maps.is_missing(z)))
+        zone_names = list(dict.fromkeys(str(z) for z in _column(red, "named_zone") if not is_missing(z)))
         row["red_line_zones"] = "、".join(zone_names) if zone_names else None
 
         for key in INDICATOR_KEYS:
@@ -594,7 +610,7 @@ def comparison_table(
             for part, value in (("base", base), ("target", target)):
                 if math.isnan(value):  # fall back to the regions layer's copy
                     v = pd.to_numeric(pd.Series([reg.get(f"{key}_{part}")]), errors="coerce").iloc[0]
-                    value = math.nan if maps.is_missing(v) else float(v)
+                    value = math.nan if is_missing(v) else float(v)
                 row[f"{key}_{part}"] = value
 
         n_eco = len(parks) + len(zones)
@@ -711,7 +727,7 @@ def comparison_csv(table: pd.DataFrame, *, labels: bool = False, na_rep: str = "
 
 
 def _format(value: Any, col: Column) -> str:
-    if maps.is_missing(value):
+    if is_missing(value):
         return col.missing
     if col.kind == "count":
         return str(int(value))
@@ -871,7 +887,7 @@ def comparison_chart(table: pd.DataFrame, chart: str) -> Any:
     if chart == "counts":  # the maps' theme colours
         theme_of = {"n_parks": "parks", "n_eco_zones": "eco_zones", "n_red_lines": "red_lines"}
         cols = list(dict.fromkeys(shown["column"]))
-        scale = alt.Scale(domain=labels, range=[maps.THEME_STYLES[theme_of[c]][1] for c in cols])
+        scale = alt.Scale(domain=labels, range=[THEME_STYLES[theme_of[c]][1] for c in cols])
     return (
         alt.Chart(shown)
         .mark_bar()

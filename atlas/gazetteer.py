@@ -21,6 +21,7 @@ towns and villages get their points the first time it is searched (~2 ms each).
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import logging
@@ -57,6 +58,28 @@ SOURCE_TREE = "jionlp location dictionary (no coordinates)"
 #: Default curated gazetteer shipped with the project.
 CURATED_PATH: Path = settings.GEODATA_DIR / "gazetteer.csv"
 CURATED_COLUMNS: tuple[str, ...] = ("name", "kind", "adcode", "wkt", "lon", "lat", "source")
+
+#: ``source`` of the entries a user made (the workspace's corrections, ``atlas gazetteer import``).
+USER_SOURCE = "user"
+
+#: ``kind`` of a user row that marks a false extraction (it has no coordinates; skipped here).
+NOT_A_FEATURE = "not_a_feature"
+
+
+def user_entry_applies(adcode: str, region_code: str | None) -> bool:
+    """Whether a user entry made at ``adcode`` applies to a document about ``region_code``.
+
+    The same name elsewhere is often another place (every city has a 人民公园), so an entry applies
+    to documents of its own prefecture (any county in it, or the prefecture itself) and to its
+    province's own documents, never to another prefecture's.
+    """
+    if not region_code:
+        return False
+    code, region = str(adcode), str(region_code)
+    if region.endswith("0000"):
+        return code[:2] == region[:2]
+    return code[:4] == region[:4]
+
 
 #: Suffixes of named features (parks, zones, water bodies) stripped to find the place they are
 #: named after (七里峪景区 → 七里峪); longest first, applied repeatedly.
@@ -362,6 +385,8 @@ def read_curated(path: str | Path) -> list[CuratedFeature]:
         if not name:
             problems.append(f"line {line}: empty name")
             continue
+        if (row.get("kind") or "").strip() == NOT_A_FEATURE:
+            continue  # a user's "not a feature" mark: applied by the workspace, not a place
         if not source:
             problems.append(f"line {line} ({name}): empty source; say where the coordinates come from")
         if not (adcode.isdigit() and len(adcode) == 6):
@@ -461,6 +486,23 @@ class Gazetteer:
         self._county_cache: dict[str, dict[str, list[tuple[Candidate, str]]]] = {}
         self._keys_cache: dict[str, dict[tuple[int, str], list[str]]] = {}
         self._point_stats = {"places": 0, "geonames": 0, "town_fallback": 0, "none": 0, "outside": 0}
+
+    def with_features(self, extra: Sequence[CuratedFeature]) -> Gazetteer:
+        """A gazetteer with more curated features (a user's corrections) that shares this one's
+        town/village indexes and point sources (cheap: nothing is read again)."""
+        new = copy.copy(self)
+        new.curated = [*self.curated, *extra]
+        new._curated_by_name = {}
+        for feat in new.curated:
+            new._curated_by_name.setdefault(feat.name, []).append((feat, "exact"))
+            for alias in feat.aliases:
+                new._curated_by_name.setdefault(alias, []).append((feat, "alias"))
+        new._keys_cache = {}
+        return new
+
+    def user_entries(self, name: str) -> list[CuratedFeature]:
+        """The user's entries (``source`` = user) named ``name`` (or with it as an alias), oldest first."""
+        return [f for f, _ in self._curated_by_name.get(fold(name).strip(), ()) if f.source == USER_SOURCE]
 
     # -- per-county index of towns and villages ---------------------------------------------
     def _county_index(self, code: str) -> dict[str, list[tuple[Candidate, str]]]:

@@ -35,12 +35,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
+import shapely.ops
 
 from atlas._errors import InputError
-from atlas.admin_tree import place_short_name
+from atlas.admin_tree import adcode_prefix, place_short_name
 from atlas.airports import SOURCE_AIRPORTS, find_airport
 from atlas.boundaries import Boundaries
-from atlas.gazetteer import SOURCE_BOUNDARIES, Candidate, Gazetteer, load_gazetteer
+from atlas.gazetteer import (
+    SOURCE_BOUNDARIES,
+    USER_SOURCE,
+    Candidate,
+    Gazetteer,
+    load_gazetteer,
+    user_entry_applies,
+)
+from atlas.hydro import SOURCE_HYDRO, Hydro, load_hydro
+from atlas.labels import statement_of
 from atlas.models import AdminUnit, Document, Feature, Mention
 from atlas.text import fold
 
@@ -66,6 +76,7 @@ class _Context:
     doc: Document
     gaz: Gazetteer
     region: AdminUnit | None
+    hydro: Hydro | None = None
     scopes: list[str] = field(default_factory=list)  # region, prefecture, province prefixes
     clipped: dict[tuple[str, int], Any] = field(default_factory=dict)  # extended feature ∩ region
 
@@ -78,11 +89,7 @@ class _Context:
 # choosing among candidates
 # ---------------------------------------------------------------------------------------------
 def _prefix(code: str) -> str:
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+    return adcode_prefix(code)
 
 
 def _scopes(region: AdminUnit | None) -> list[str]:
@@ -278,6 +285,7 @@ def _feature(
     ctx: _Context,
     placed_at: str | None,
     source: str | None,
+    properties: dict[str, Any] | None = None,
 ) -> Feature:
     unit = _county_unit(ctx, code)
     return Feature(
@@ -288,6 +296,7 @@ def _feature(
         county_name=unit.name if unit else "",
         placed_at=placed_at,
         place_source=source,
+        properties=properties or {},
     )
 
 
@@ -519,7 +528,101 @@ def _strip_region_name(ctx: _Context, text: str) -> list[str]:
 BASIN_KINDS: frozenset[str] = frozenset({"watershed", "water_source_protection"})
 
 
+#: What may follow a river's or lake's name in a zone or structure name that is drawn as the water
+#: body itself (汾河流域, 汾河生态带, 沁河干流): the zone runs along it inside the region.
+WATER_SUFFIXES: tuple[str, ...] = (
+    "",
+    "流域",
+    "干流",
+    "沿岸",
+    "两岸",
+    "沿线",
+    "河谷",
+    "河道",
+    "生态带",
+    "景观带",
+    "生态廊道",
+    "生态长廊",
+    "景观廊道",
+    "生态景观带",
+    "生态经济带",
+    "经济带",
+    "绿色廊道",
+    "廊道",
+    "湿地",
+    "水系",
+)
+_PAREN = re.compile(r"[(（][^)）]{0,12}[)）]")
+_WATER_PREFIX = ("沿", "环", "百里", "千里")
+
+
+def _water_name(ctx: _Context, text: str) -> str | None:
+    """The river or lake a zone name stands for (汾河流域 → 汾河, 沁河(沁水段)生态长廊 → 沁河), or None.
+
+    The whole name must be the water body's name, optionally after the region's name or 沿/环 and
+    followed by one of :data:`WATER_SUFFIXES`: 汾河公园 or 汾河村 are places, not the river.
+    """
+    hydro = ctx.hydro
+    if hydro is None or not hydro.available:
+        return None
+    core = _PAREN.sub("", fold(text)).strip()
+    cores = [core, *_strip_region_name(ctx, core)]
+    for c in list(cores):
+        for pre in _WATER_PREFIX:
+            if c.startswith(pre) and len(c) > len(pre) + 1:
+                cores.append(c[len(pre) :])
+    for c in cores:
+        for suffix in sorted(WATER_SUFFIXES, key=len, reverse=True):
+            if suffix and not c.endswith(suffix):
+                continue
+            base = c[: len(c) - len(suffix)] if suffix else c
+            if len(base) >= 2 and hydro.knows(base):
+                return base
+    return None
+
+
+def _water(m: Mention, ctx: _Context) -> Feature | None:
+    """A river or lake (or a zone along it) drawn as its own geometry inside the region (``exact``).
+
+    The geometry comes from the national 1:4M hydrography (:mod:`atlas.hydro`), clipped to the
+    county the sentence names (prefecture documents) or to the document's region; a same-name
+    river elsewhere is never used, and a river that does not pass through gives None.
+    """
+    region = ctx.region
+    if region is None or ctx.hydro is None or not ctx.hydro.available:
+        return None
+    lake = m.kind == "lake_reservoir"
+    if lake:  # a lake or reservoir by its own name only: 文峪河水库 is not the river 文峪河
+        found = [n for n in [_PAREN.sub("", fold(m.name)).strip()] if ctx.hydro.knows(n)]
+    else:
+        names = [m.name, *[p for p in (m.get("places") or []) if p]]
+        found = list(dict.fromkeys(n for n in (_water_name(ctx, x) for x in names) if n))
+    if not found:
+        return None
+    code = region.adcode
+    if region.level != "county":
+        sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
+        named = _counties_named(ctx, fold(m.name)) or _counties_named(ctx, sentence)
+        if len(named) == 1:
+            code = named[0]
+    for scope in dict.fromkeys((code, region.adcode)):
+        polygon = ctx.b.geometry(scope)
+        inner = _cached("inner", ctx.b, scope, lambda polygon=polygon: polygon.buffer(-CLIP_MARGIN_DEG))
+        geoms = [(n, ctx.hydro.geometry_in(n, inner, kind="lake" if lake else None)) for n in found]
+        geoms = [(n, g) for n, g in geoms if g is not None]
+        if geoms:
+            dim = shapely.get_dimensions(geoms[0][1])
+            geoms = [(n, g) for n, g in geoms if shapely.get_dimensions(g) == dim]
+            geom = geoms[0][1] if len(geoms) == 1 else shapely.union_all([g for _, g in geoms])
+            placed = "、".join(n for n, _ in geoms)
+            return _feature(m, geom, "exact", scope, ctx, placed, SOURCE_HYDRO)
+    return None
+
+
 def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
+    water = _water(m, ctx)
+    if water is not None:
+        return water
     # a lake named 盐池 is not the village 盐池村; a reservoir is named after its village (七里峪水库)
     natural = m.kind in NATURAL_KINDS or (m.kind == "lake_reservoir" and not m.name.endswith("水库"))
     ext = m.kind not in BASIN_KINDS
@@ -534,6 +637,9 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
 
 
 def _structure(m: Mention, ctx: _Context) -> Feature | None:
+    water = _water(m, ctx)
+    if water is not None:
+        return water
     f = _place_feature(m, ctx, [m.name], extended=False)
     if f is None or f.precision in ("county", "region"):
         f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
@@ -636,7 +742,9 @@ def _corridor(m: Mention, ctx: _Context) -> Feature | None:
         code = _corridor_county(ctx, points)
         placed = " — ".join(p[1] for p in points)
         sources = "; ".join(dict.fromkeys(p[2] for p in points))
-        return _feature(m, line, "schematic", code, ctx, placed, sources)
+        local, leads_to = _local_line(ctx, line, [(p[0], p[1]) for p in points])
+        props: dict[str, Any] = {"leads_to": leads_to} if leads_to else {}
+        return _feature(m, local, "schematic", code, ctx, placed, sources, props)
     if points and len(points) == len(names) and len(names) >= 2:
         # every endpoint resolved to one place (two villages of one town): the corridor is there
         pt, name, source, code = points[0]
@@ -647,6 +755,82 @@ def _corridor(m: Mention, ctx: _Context) -> Feature | None:
                 m, pt, precision, code, ctx, "、".join(dict.fromkeys(p[1] for p in points)), source
             )
     return None
+
+
+#: A schematic corridor line is drawn whole while it stays within this distance of its region (km).
+CORRIDOR_FAR_KM = 100.0
+#: A longer corridor is drawn only within this distance of the region, labelled with where it leads.
+CORRIDOR_NEAR_KM = 30.0
+
+
+def _metric(ctx: _Context, code: str) -> tuple[Any, Any]:
+    """Forward and inverse transforms to an azimuthal equidistant plane (metres) about a region."""
+    from pyproj import Transformer
+
+    def build() -> tuple[Any, Any]:
+        centre = ctx.b.label_point(code)
+        aeqd = f"+proj=aeqd +lat_0={centre.y:.6f} +lon_0={centre.x:.6f} +datum=WGS84 +units=m"
+        fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+        inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+        return fwd, inv
+
+    fwd, inv = _cached("aeqd", ctx.b, code, build)
+
+    def to_m(g: Any) -> Any:
+        return shapely.transform(g, lambda xy: _stack(fwd.transform(xy[:, 0], xy[:, 1])))
+
+    def to_deg(g: Any) -> Any:
+        return shapely.transform(g, lambda xy: _stack(inv.transform(xy[:, 0], xy[:, 1])))
+
+    return to_m, to_deg
+
+
+def _stack(xy: tuple[Any, Any]) -> Any:
+    import numpy as np
+
+    return np.column_stack(xy)
+
+
+def _local_line(ctx: _Context, line: Any, ends: list[tuple[shapely.Point, str]]) -> tuple[Any, list[str]]:
+    """The part of a schematic corridor line that is drawn for the document's region.
+
+    A line that stays within :data:`CORRIDOR_FAR_KM` of the region is drawn whole. A longer one
+    that passes through the region is cut to the part within :data:`CORRIDOR_NEAR_KM` of it; one
+    that misses the region is drawn from the region's edge toward each endpoint, at most
+    :data:`CORRIDOR_NEAR_KM` long. Returns the line (WGS84) and the names of the endpoints left
+    beyond the drawn part (where the corridor leads: 昆明市).
+    """
+    region = ctx.region
+    if region is None:
+        return line, []
+    code = region.adcode
+    to_m, to_deg = _metric(ctx, code)
+    area = _cached("region_m", ctx.b, code, lambda: to_m(ctx.b.geometry(code)))
+    dense = to_m(shapely.segmentize(line, 0.01))  # follows the straight lon/lat line once projected
+    far = _cached("far_m", ctx.b, code, lambda: area.buffer(CORRIDOR_FAR_KM * 1000, quad_segs=8))
+    if dense.within(far):
+        return line, []
+    near = _cached("near_m", ctx.b, code, lambda: area.buffer(CORRIDOR_NEAR_KM * 1000, quad_segs=8))
+    ends_m = [(to_m(pt), name) for pt, name in ends]
+    leads_to = list(dict.fromkeys(name for pt, name in ends_m if not pt.within(near)))
+    if dense.intersects(area):
+        parts = [g for g in shapely.get_parts(shapely.intersection(dense, near)) if g.length > 0]
+        parts = [g for g in parts if shapely.get_dimensions(g) == 1]
+        local = shapely.line_merge(shapely.union_all(parts)) if parts else None
+    else:  # misses the region: from its edge toward the endpoints
+        edge = shapely.ops.nearest_points(area.boundary, dense)[0]
+        segments = []
+        for pt, _ in ends_m:
+            dist = edge.distance(pt)
+            if dist <= 0:
+                continue
+            step = min(1.0, CORRIDOR_NEAR_KM * 1000 / dist)
+            tip = (edge.x + (pt.x - edge.x) * step, edge.y + (pt.y - edge.y) * step)
+            segments.append(shapely.LineString([(edge.x, edge.y), tip]))
+        local = shapely.MultiLineString(segments) if len(segments) > 1 else (segments or [None])[0]
+    if local is None or local.is_empty:
+        return line, []
+    return shapely.simplify(to_deg(local), 1e-6), leads_to
 
 
 def _corridor_county(ctx: _Context, points: list[tuple[shapely.Point, str, str, str]]) -> str:
@@ -667,9 +851,28 @@ def _red_line(m: Mention, ctx: _Context) -> Feature | None:
     if region is None:
         return None
     precision = "county" if region.level == "county" else "region"
+    props = {"statement": statement_of(m.name)}
     return _feature(
-        m, ctx.b.geometry(region.adcode), precision, region.adcode, ctx, region.name, SOURCE_BOUNDARIES
+        m, ctx.b.geometry(region.adcode), precision, region.adcode, ctx, region.name, SOURCE_BOUNDARIES, props
     )
+
+
+def _user_placed(m: Mention, ctx: _Context) -> Feature | None:
+    """The user's own entry for this name (a correction from the review page or an imported user
+    gazetteer) in the document's prefecture: it wins over every other candidate; the latest counts."""
+    region = ctx.region
+    if region is None:
+        return None
+    hits = [f for f in ctx.gaz.user_entries(m.name) if user_entry_applies(f.adcode, region.adcode)]
+    if not hits:
+        return None
+    entry = hits[-1]
+    geom = entry.geometry
+    code = entry.adcode
+    if geom.geom_type == "Point":
+        unit = ctx.b.county_at(geom.x, geom.y)
+        code = unit.adcode if unit is not None else code
+    return _feature(m, geom, entry.precision, code, ctx, entry.name, USER_SOURCE)
 
 
 _THEMES = {
@@ -682,7 +885,11 @@ _THEMES = {
 
 
 def features_from_mentions(
-    doc: Document, mentions: Sequence[Mention], *, gazetteer: Gazetteer | None = None
+    doc: Document,
+    mentions: Sequence[Mention],
+    *,
+    gazetteer: Gazetteer | None = None,
+    hydro: Hydro | None = None,
 ) -> list[Feature]:
     """Place every mention of one document, each with an honest precision tier.
 
@@ -694,6 +901,9 @@ def features_from_mentions(
         Mentions of ``doc`` (any theme).
     gazetteer
         Defaults to :func:`atlas.gazetteer.load_gazetteer`.
+    hydro
+        Rivers and lakes; defaults to :func:`atlas.hydro.load_hydro` (empty without the file: rivers
+        then stay at county precision).
 
     Returns
     -------
@@ -703,12 +913,28 @@ def features_from_mentions(
         ``placed_at`` the gazetteer entry (or endpoints) used and ``place_source`` the credit of
         its coordinates.
     """
+    if doc.region is not None and doc.region.level == "country":
+        # a national text: no local scope to search, and no place finer than the country is known
+        log.info(
+            "document %s is a national text: its %d mentions are kept without a geometry",
+            doc.doc_id,
+            len(mentions),
+        )
+        return [Feature(m, None, "region", doc.region.adcode, doc.region.name, None, None) for m in mentions]
     gaz = gazetteer or load_gazetteer()
-    ctx = _Context(doc=doc, gaz=gaz, region=doc.region, scopes=_scopes(doc.region))
+    ctx = _Context(
+        doc=doc,
+        gaz=gaz,
+        region=doc.region,
+        hydro=hydro if hydro is not None else load_hydro(),
+        scopes=_scopes(doc.region),
+    )
     out: list[Feature] = []
     for m in mentions:
         place = _THEMES.get(m.theme)
-        feature = place(m, ctx) if place is not None else None
+        feature = _user_placed(m, ctx) if m.theme != "red_lines" else None
+        if feature is None:
+            feature = place(m, ctx) if place is not None else None
         if feature is None:
             feature = _red_line(m, ctx) if m.theme == "red_lines" else None
         out.append(feature if feature is not None else _fallback(m, ctx))

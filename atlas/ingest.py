@@ -14,16 +14,14 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from atlas import settings
 from atlas._errors import InputError
-from atlas.boundaries import Boundaries, load_boundaries
-from atlas.models import AdminUnit, Document
+from atlas.models import Document
+from atlas.regions import RegionOverrides, apply_override, detect_region
 from atlas.text import chinese_number, fold
 
 log = logging.getLogger("atlas")
@@ -244,10 +242,16 @@ def _lines(text: str) -> list[_Line]:
 _BOILERPLATE = re.compile(
     r"ICP备|ICP证|公网安备|版权所有|Copyright|©|主办单位|承办单位|技术支持|网站标识码|网站地图|门户网站"
     r"|浏览器|分辨率|涉密文件严禁|投稿|联系我们|关于我们|免费获取|立即获取|^确认$|^关闭$|^共\s*\d+\s*页"
-    r"|^(上一页|下一页|首页|尾页|返回顶部|打印本页|关闭窗口|分享到)|热线$|^\d{3}-\d{3}-\d{4}$"
-    r"|^[•·]\s*(招商引资政策|工业用地招商|租购厂房仓库|其他相关咨询|企业入驻|联系我们)",
+    r"|^(上一页|下一页|首页|尾页|返回顶部|打印本页|关闭窗口|分享到)|热线$|^\d{3}-\d{3}-\d{4}$",
     re.I,
 )
+# the first line of a page's link lists (related articles, rankings, tag clouds, share buttons)
+_MENU_MARKER = re.compile(
+    r"^(?:上一篇|下一篇|相关(?:文章|阅读|新闻|链接|推荐)|本栏(?:最新|推荐|目录)|阅读排行|热门(?:文章|推荐|阅读)"
+    r"|推荐阅读|猜你喜欢|标签云|分享到|责任编辑|扫一扫|打印本页|关闭窗口|返回顶部|友情链接)"
+)
+_BULLET = re.compile(r"^\s*[•●·▪◆■]\s*\S")
+_SENTENCE_END = re.compile(r"[。！？；!?;]\s*$")
 _ITEM_HEADING = re.compile(r"^\s*[•●·▪◆■]\s*(?:【([^】]{1,30})】)?\s*(\S.{1,80})$")
 _DATE_LINE = re.compile(r"^\s*(?:发布(?:时间|日期)[:：]?\s*)?(\d{4})[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$")
 
@@ -258,8 +262,43 @@ def is_boilerplate(line: str) -> bool:
     return bool(s) and len(s) < 200 and bool(_BOILERPLATE.search(s))
 
 
+def _is_short(line: _Line) -> bool:
+    s = line.stripped
+    return len(s) <= 40 and not _SENTENCE_END.search(s) and "|" not in s
+
+
+def _menu_start(lines: list[_Line]) -> int | None:
+    """Index where a page's trailing link lists begin, or None.
+
+    The tail of a scraped page is a run of short lines without sentence ends (link titles, dates,
+    share buttons). It is a menu from its first marker line (上一篇, 相关文章, 本栏推荐, 分享到 …)
+    or its first of three or more bulleted lines in a row (• 招商引资政策 …); short lines before
+    that (a signature, a date) stay with the document.
+    """
+    a = len(lines)
+    while a > 0 and (
+        not lines[a - 1].stripped or _is_short(lines[a - 1]) or is_boilerplate(lines[a - 1].text)
+    ):
+        a -= 1
+    run = [i for i in range(a, len(lines)) if lines[i].stripped]
+    for k, i in enumerate(run):
+        s = fold(lines[i].stripped)
+        if _MENU_MARKER.match(s):
+            return i
+        if (
+            _BULLET.match(s)
+            and len(run) - k >= 3
+            and all(_BULLET.match(lines[j].text) for j in run[k : k + 3])
+        ):
+            return i
+    return None
+
+
 def _trim(lines: list[_Line]) -> list[_Line]:
-    """Drop boilerplate and blank lines at both ends of a run of lines."""
+    """Drop boilerplate and blank lines at both ends of a run of lines, and a trailing menu."""
+    cut = _menu_start(lines)
+    if cut is not None and cut > 0:
+        lines = lines[:cut]
     a, b = 0, len(lines)
     while a < b and (not lines[a].stripped or is_boilerplate(lines[a].text)):
         a += 1
@@ -335,7 +374,7 @@ def detect_kind(title: str, text: str, *, titled: bool = True) -> str:
     if re.search(r"五年规划|规划纲要|十[一二三四五]五.{0,8}规划", t):
         return "fyp_outline"
     opening = fold(text[:3000])
-    if re.search(r"我代表.{0,6}人民政府.{0,4}(向大会)?(作|报告)", opening):
+    if re.search(r"我代表.{0,16}?(?:人民政府|政府|国务院|行政公署|行署).{0,4}(向大会)?(作|报告)", opening):
         return "work_report"
     if re.search(r"第十四个五年规划和二〇三五年远景目标纲要|十四五.{0,6}规划纲要", opening):
         return "fyp_outline"
@@ -350,15 +389,67 @@ _PLAN_NUMBER = re.compile(
 )
 
 
+_Y = r"((?:19|20)\d{2}|[一二][〇零○一二三四五六七八九]{3})\s*年"
+_MEETING_DATE = re.compile(_Y + r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在[^。\n]{2,40}?人民代表大会")
+_REVIEW_YEAR = re.compile(
+    _Y + r"(?:的)?(?:政府)?(?:工作)?回顾|回顾" + _Y + r"|" + _Y + r"[,，]?是[^。]{0,60}?的一年"
+)
+_PLAN_YEAR = re.compile(
+    _Y
+    + r"(?:的)?(?:政府)?(?:工作安排|主要任务|重点工作|工作任务|主要工作|总体要求|主要预期目标|工作的总体要求)"
+)
+_PAST_YEAR = re.compile(r"过去的?一年[^。]{0,80}?" + _Y)
+
+
+def _year_value(token: str) -> int | None:
+    value = chinese_number(token)
+    return value if value and 1949 < value < 2100 else None
+
+
+def work_report_year(text: str) -> int | None:
+    """The year a work report was delivered, from its own words.
+
+    The meeting date (2021年1月18日在…人民代表大会) says it outright; else the year it reviews
+    (2020年工作回顾, 过去一年 … 2020年) is the year before and the year it plans (2021年工作安排)
+    is the year itself. Votes are counted; the meeting date outweighs the rest.
+    """
+    folded = fold(text[:20000])
+    m = _MEETING_DATE.search(folded[:3000])
+    if m:
+        return _year_value(m.group(1))
+    votes: dict[int, float] = {}
+    for m in _REVIEW_YEAR.finditer(folded[:4000]):
+        y = _year_value(next(g for g in m.groups() if g))
+        if y:
+            votes[y + 1] = votes.get(y + 1, 0) + 1.0
+    m = _PAST_YEAR.search(folded[:4000])
+    if m:
+        y = _year_value(m.group(1))
+        if y:
+            votes[y + 1] = votes.get(y + 1, 0) + 0.5
+    for m in _PLAN_YEAR.finditer(folded):
+        y = _year_value(m.group(1))
+        if y:
+            votes[y] = votes.get(y, 0) + 1.0
+    if not votes:
+        return None
+    return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
 def detect_year(title: str, text: str, kind: str, lines: list[_Line]) -> int | None:
     """The document's year: stated in the title, else its issuing or meeting date, else the date line.
 
-    For a five-year plan outline without a date, the plan's first year (十四五 → 2021).
+    A work report is dated by the year it was delivered (``work_report_year``). For a five-year
+    plan outline without a date, the plan's first year (十四五 → 2021).
     """
     t = fold(title)
     m = _UPDATE_YEAR.search(t) or _YEAR_IN_TITLE.search(t)
     if m:
         return int(m.group(1))
+    if kind == "work_report":
+        year = work_report_year(text)
+        if year:
+            return year
     opening = fold(text[:600])  # the issuing date or the meeting date, not dates in the body
     m = _FULL_DATE.search(opening)
     if m:
@@ -376,137 +467,6 @@ def detect_year(title: str, text: str, kind: str, lines: list[_Line]) -> int | N
         if d:
             return int(d.group(1))
     return None
-
-
-# ---------------------------------------------------------------------------------------------
-# region
-# ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=2)
-def _admin_matcher(source: str):
-    """Aho-Corasick automaton over every full name and short name (≥ 2 chars) of admin units."""
-    import ahocorasick
-
-    b = load_boundaries(source)
-    auto = ahocorasick.Automaton()
-    for name, codes in b.names().items():
-        if len(name) >= 2:
-            is_full = any(b.units[c].name == name for c in codes)
-            auto.add_word(name, (name, is_full))
-    auto.make_automaton()
-    return auto
-
-
-def _admin_hits(text: str, *, full_only: bool = False) -> Iterator[tuple[int, int, str]]:
-    """Longest non-overlapping admin-name matches ``(start, end, name)`` in ``text``."""
-    auto = _admin_matcher(settings.BOUNDARY_SOURCE)
-    found = []
-    for end_idx, (name, is_full) in auto.iter(text):
-        if full_only and not is_full:
-            continue
-        found.append((end_idx - len(name) + 1, end_idx + 1, name))
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    last_end = -1
-    for start, end, name in found:
-        if start >= last_end:
-            yield start, end, name
-            last_end = end
-
-
-_ISSUER = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?)(?:人民政府|人民代表大会|人大常委会|发展和改革局|发展改革委|县委|市委|区委|旗委)"
-)
-
-
-def _most_specific(units: list[AdminUnit]) -> AdminUnit | None:
-    """The deepest unit of a chain named together: 晋城市 + 沁水县 → 沁水县."""
-    if not units:
-        return None
-    order = {"county": 0, "prefecture": 1, "province": 2}
-    return sorted(units, key=lambda u: order[u.level])[0]
-
-
-def _resolve(names: Iterable[str], b: Boundaries, context: list[AdminUnit]) -> list[AdminUnit]:
-    """Units for names, each disambiguated by the other names of the same passage."""
-    out = []
-    for name in names:
-        cands = b.find(name)
-        if not cands:
-            continue
-        if len(cands) > 1:
-            scored = sorted(cands, key=lambda u: -max((_affinity(u, c) for c in context), default=0))
-            cands = scored
-        out.append(cands[0])
-    return out
-
-
-def _affinity(a: AdminUnit, b: AdminUnit) -> int:
-    if a.adcode == b.adcode:
-        return 0
-    if a.adcode[:4] == b.adcode[:4]:
-        return 2
-    return 1 if a.adcode[:2] == b.adcode[:2] else 0
-
-
-def _consistent(units: list[AdminUnit]) -> list[AdminUnit]:
-    """Keep units on one branch of the hierarchy with the deepest one."""
-    deepest = _most_specific(units)
-    if deepest is None:
-        return []
-    return [u for u in units if deepest.adcode.startswith(u.adcode.rstrip("0")[: len(u.adcode.rstrip("0"))])]
-
-
-def detect_region(title: str, text: str) -> AdminUnit | None:
-    """The region a document is about, from its title, then its issuing body, then its text.
-
-    Other places named in the text do not fool it: the title and the issuing body decide when they
-    name a unit; body-text counts are the last resort and favour the unit that heads the text.
-    """
-    b = load_boundaries()
-    body_units = _body_counts(text, b)
-    context = [b.units[c] for c, _ in body_units.most_common(8)]
-
-    title_units = _resolve([n for _, _, n in _admin_hits(fold(title))], b, context)
-    if title_units:
-        return _most_specific(_consistent(title_units))
-
-    issuers = []
-    for m in _ISSUER.finditer(fold(text[:6000])):
-        names = [n for _, _, n in _admin_hits(m.group(1))]
-        issuers.extend(_resolve(names, b, context))
-    if issuers:
-        counts = Counter(u.adcode for u in issuers)
-        best = max(
-            issuers, key=lambda u: (counts[u.adcode], -{"county": 0, "prefecture": 1, "province": 2}[u.level])
-        )
-        chain = [u for u in issuers if best.adcode.startswith(u.adcode[:2])]
-        deepest = _most_specific([u for u in chain if counts[u.adcode] >= counts[best.adcode] / 2])
-        return deepest or best
-
-    if not body_units:
-        return None
-    top_code, top_count = body_units.most_common(1)[0]
-    # a county named nearly as often as its own prefecture is the subject
-    top = b.units[top_code]
-    for code, count in body_units.most_common(5):
-        u = b.units[code]
-        if (
-            u.level == "county"
-            and top.level != "county"
-            and code.startswith(top.adcode[:4])
-            and count * 2 >= top_count
-        ):
-            return u
-    return top
-
-
-def _body_counts(text: str, b: Boundaries) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    sample = fold(text[:60000])
-    for _, _, name in _admin_hits(sample, full_only=True):
-        units = b.find(name)
-        if len(units) == 1:
-            counts[units[0].adcode] += 1
-    return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,28 +489,37 @@ def documents_from_text(text: str, *, source_file: str, source_path: str = "") -
         body = text[start:end]
         title, titled = _find_title(group)
         kind = detect_kind(title, body, titled=titled)
+        guess = detect_region(title, body)
         docs.append(
             Document(
                 doc_id=stem if len(groups) == 1 else f"{stem}-{i + 1:02d}",
                 title=title,
                 kind=kind,  # type: ignore[arg-type]
                 year=detect_year(title, body, kind, group),
-                region=detect_region(title, body),
+                region=guess.unit,
                 text=body,
                 source_file=source_file,
                 char_start=start,
                 char_end=end,
                 source_path=source_path,
+                region_confidence=guess.confidence,
+                region_evidence=guess.evidence,
+                region_source="detected",
             )
         )
     return docs
 
 
-def documents_from_file(path: str | Path) -> list[Document]:
-    """Read one file into its documents (``InputError`` with a message naming the file)."""
+def documents_from_file(path: str | Path, *, regions: RegionOverrides | None = None) -> list[Document]:
+    """Read one file into its documents (``InputError`` with a message naming the file).
+
+    ``regions`` holds the regions the user gave (``--region``/``--regions``); they replace the
+    detected ones (``region_source="user"``).
+    """
     path = Path(path)
     text = source_text(path)
-    return documents_from_text(text, source_file=path.name, source_path=str(path))
+    docs = documents_from_text(text, source_file=path.name, source_path=str(path))
+    return [apply_override(d, regions) for d in docs]
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -564,8 +533,10 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
-def documents_from_paths(paths: Iterable[str | Path], *, errors: list[str] | None = None) -> list[Document]:
-    """Documents of every file under ``paths``.
+def documents_from_paths(
+    paths: Iterable[str | Path], *, errors: list[str] | None = None, regions: RegionOverrides | None = None
+) -> list[Document]:
+    """Documents of every file under ``paths`` (``regions``: see ``documents_from_file``).
 
     A file that cannot be read is skipped and its one-line message appended to ``errors`` (when
     given) so the others are still processed; with ``errors=None`` the first problem raises.
@@ -576,7 +547,7 @@ def documents_from_paths(paths: Iterable[str | Path], *, errors: list[str] | Non
             if not path.exists():
                 msg = f"{path}: no such file or folder"
                 raise InputError(msg)
-            docs.extend(documents_from_file(path))
+            docs.extend(documents_from_file(path, regions=regions))
         except InputError as exc:
             if errors is None:
                 raise

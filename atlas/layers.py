@@ -40,11 +40,29 @@ COMMON_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 THEME_FIELDS: dict[str, tuple[str, ...]] = {
-    "documents": ("title", "kind", "year", "char_count"),
+    "documents": (
+        "title",
+        "kind",
+        "year",
+        "char_count",
+        "region_level",
+        "region_confidence",
+        "region_evidence",
+        "region_source",
+    ),
     "regions": ("level", "province", "prefecture"),  # + counts and indicator columns
     "parks": ("kind", "level", "status", "place", "mentions"),
-    "red_lines": ("kind", "area_km2", "share_pct", "named_zone", "status"),
-    "corridors": ("kind", "code", "endpoints", "endpoint_codes", "status", "length_km", "mentions"),
+    "red_lines": ("kind", "area_km2", "share_pct", "named_zone", "status", "statement"),
+    "corridors": (
+        "kind",
+        "code",
+        "endpoints",
+        "endpoint_codes",
+        "status",
+        "length_km",
+        "leads_to",
+        "mentions",
+    ),
     "eco_zones": ("kind", "places", "status", "mentions"),
     "structure": ("kind", "pattern", "role", "status"),
     "indicators": (
@@ -133,6 +151,10 @@ def documents_rows(docs: Iterable[Document], *, boundaries: Boundaries | None = 
                 "kind": doc.kind,
                 "year": doc.year,
                 "char_count": len(doc.text),
+                "region_level": doc.region_level,
+                "region_confidence": doc.region_confidence,
+                "region_evidence": doc.region_evidence,
+                "region_source": doc.region_source,
                 "geometry": b.geometry(region.adcode) if region else None,
             }
         )
@@ -168,7 +190,7 @@ def theme_rows(theme: str, features: Iterable[Feature], docs: Mapping[str, Docum
             "geometry": f.geometry,
         }
         for key in fields:
-            row[key] = m.kind if key == "kind" else m.attrs.get(key)
+            row[key] = m.kind if key == "kind" else f.properties.get(key, m.attrs.get(key))
         if theme == "corridors" and f.precision == "schematic":
             row["length_km"] = round(length_km(f.geometry), 1)
         rows.append(row)

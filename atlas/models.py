@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Level = Literal["province", "prefecture", "county"]
+Level = Literal["country", "province", "prefecture", "county"]
+RegionSource = Literal["detected", "user"]
 DocKind = Literal["fyp_outline", "work_report", "article", "unknown"]
 Theme = Literal["parks", "red_lines", "corridors", "eco_zones", "structure"]
 Precision = Literal["exact", "town", "schematic", "county", "region"]
@@ -23,7 +24,10 @@ STATUSES: tuple[str, ...] = ("built", "existing", "under_construction", "planned
 
 @dataclass(frozen=True)
 class AdminUnit:
-    """A province, prefecture-level city or county-level unit (GB/T 2260 adcode)."""
+    """A province, prefecture-level city or county-level unit (GB/T 2260 adcode).
+
+    The whole country (national reports) is the unit of level ``country``, adcode ``100000``.
+    """
 
     adcode: str
     name: str
@@ -46,7 +50,9 @@ class Document:
     """One document of a source file.
 
     ``text`` is exactly ``source_text[char_start:char_end]``: a local offset ``i`` in ``text`` is
-    the source offset ``char_start + i``.
+    the source offset ``char_start + i``. ``region`` is None when the region is unknown;
+    ``region_confidence`` (0–1) and ``region_evidence`` say how sure the detection is and why,
+    ``region_source`` whether it was detected or given by the user.
     """
 
     doc_id: str
@@ -59,6 +65,14 @@ class Document:
     char_start: int
     char_end: int
     source_path: str = ""
+    region_confidence: float | None = None
+    region_evidence: str = ""
+    region_source: RegionSource = "detected"
+
+    @property
+    def region_level(self) -> str | None:
+        """``country``/``province``/``prefecture``/``county``, or None when the region is unknown."""
+        return self.region.level if self.region is not None else None
 
     def to_source(self, local: int) -> int:
         """Turn an offset into ``text`` into an offset into the source file's text."""
@@ -126,3 +140,5 @@ class Feature:
     county_name: str
     placed_at: str | None = None  # name of the gazetteer entry used, if any
     place_source: str | None = None  # where its coordinates come from
+    #: layer properties the placement adds (a corridor's ``leads_to``, a red line's ``statement``)
+    properties: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)

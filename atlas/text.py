@@ -36,6 +36,33 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
+@lru_cache(maxsize=1)
+def _bmp_folds() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Every BMP character whose one-character NFKC form differs, and a pattern matching them.
+
+    Built once (~50 ms); Chinese text is mostly characters NFKC leaves alone, so substituting
+    only the matches is several times faster than folding character by character.
+    """
+    table: dict[str, str] = {}
+    for cp in range(0x80, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = _fold_char(ch)
+        if folded != ch:
+            table[ch] = folded
+    codes = sorted(ord(c) for c in table)
+    ranges, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        a, b = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        ranges.append(a if i == j else f"{a}-{b}")
+        i = j + 1
+    return table, re.compile("[" + "".join(ranges) + "]")
+
+
 def fold(text: str) -> str:
     """NFKC-normalise character by character, keeping the length (and so every offset).
 
@@ -44,6 +71,9 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text
+    if max(text) <= "\uffff":
+        table, pattern = _bmp_folds()
+        return pattern.sub(lambda m: table[m.group()], text)
     return "".join(_fold_char(ch) if ord(ch) > 127 else ch for ch in text)
 
 

@@ -161,3 +161,20 @@ def launch_chromium(playwright: Any, **options: Any) -> Any:
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True, **options
     )
+
+
+_REPRESENTED = """([theme]) => {
+  // features a theme's layer stands for: drawn features, county counts, hatched statements
+  const doc = document;
+  let n = doc.querySelectorAll(`.atlas-feature.atlas-theme-${theme}`).length;
+  doc.querySelectorAll(`.leaflet-marker-pane .atlas-aggregate.atlas-theme-${theme} .atlas-shape`).forEach(e => { n += +e.dataset.count; });
+  doc.querySelectorAll(`.atlas-statement.atlas-theme-${theme}`).forEach(e => {
+    const m = /atlas-n-(\\d+)/.exec(e.getAttribute("class")); n += m ? +m[1] : 0;
+  });
+  return n;
+}"""
+
+
+def represented(frame: Any, theme: str) -> int:
+    """How many features the drawn map of ``theme`` stands for (see :data:`_REPRESENTED`)."""
+    return int(frame.locator("body").evaluate(f"() => ({_REPRESENTED})(['{theme}'])"))

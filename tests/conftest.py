@@ -9,6 +9,22 @@ import pytest
 from atlas import settings
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_workspace(tmp_path_factory):
+    """Every test (and every app server a test starts) gets an empty workspace of its own, never
+    the user's real one."""
+    import os
+
+    folder = tmp_path_factory.mktemp("workspace")
+    old = os.environ.get("ATLAS_WORKSPACE")
+    os.environ["ATLAS_WORKSPACE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("ATLAS_WORKSPACE", None)
+    else:
+        os.environ["ATLAS_WORKSPACE"] = old
+
+
 @pytest.fixture(scope="session")
 def plans_dir() -> Path:
     if not settings.PLANS_DIR.is_dir():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, launch_chromium, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, launch_chromium, represented, streamlit_server
 
 from atlas import app_data, assets, maps, settings
 
@@ -72,18 +72,12 @@ def test_two_regions_from_the_link_draw_their_ecological_layers_and_rows(server,
         frame.locator(".leaflet-container").wait_for(timeout=60_000)
         expected = _expected_counts(layers, code)
         assert expected["parks"] > 0 and expected["eco_zones"] > 0 and expected["red_lines"] > 0, code
-        frame.locator(".atlas-feature").nth(sum(expected.values()) - 1).wait_for(
-            state="attached", timeout=30_000
-        )
+        frame.locator(".atlas-legend").wait_for(state="attached", timeout=30_000)
         for theme, n in expected.items():
-            drawn = frame.locator(f".atlas-feature.atlas-theme-{theme}").count()
+            drawn = represented(frame, theme)  # drawn features + county counts + statements
             assert drawn == n, (code, theme, drawn, n)
             row = frame.locator(f'.atlas-legend-row[data-theme="{theme}"]')
             assert row.get_attribute("data-count") == str(n), (code, theme)
-        # markers (divIcons) and SVG paths together are every drawn feature
-        markers = frame.locator(".leaflet-marker-icon.atlas-feature").count()
-        paths = frame.locator("path.atlas-feature").count()
-        assert markers + paths == sum(expected.values()), code
         assert frame.locator(".leaflet-control-scale").count() == 1  # scale bar: the shared scale shows
 
     grid = page.locator('[data-testid="stDataFrame"]').first
@@ -109,9 +103,9 @@ def test_four_regions_side_by_side_then_combined(server, browser, layers):
     frames = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
     page.locator('iframe[title="streamlit_folium.st_folium"]').nth(3).wait_for(timeout=90_000)
     for i, code in enumerate(codes):
-        expected = sum(_expected_counts(layers, code).values())
-        frames.nth(i).locator(".atlas-feature").nth(expected - 1).wait_for(state="attached", timeout=60_000)
-        assert frames.nth(i).locator(".atlas-feature").count() == expected, code
+        expected = _expected_counts(layers, code)
+        frames.nth(i).locator(".atlas-legend").wait_for(state="attached", timeout=60_000)
+        assert {t: represented(frames.nth(i), t) for t in expected} == expected, code
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "compare-4-regions.png"))
 
@@ -121,8 +115,8 @@ def test_four_regions_side_by_side_then_combined(server, browser, layers):
     )
     combined = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
     combined.locator(".atlas-compare-region").nth(3).wait_for(state="attached", timeout=60_000)
-    total = sum(sum(_expected_counts(layers, c).values()) for c in codes)
-    assert combined.locator(".atlas-feature").count() == total
+    total = {t: sum(_expected_counts(layers, c)[t] for c in codes) for t in maps.COMPARE_THEMES}
+    assert {t: represented(combined, t) for t in total} == total
     assert combined.locator(".atlas-legend-row[data-region]").count() == 4
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "compare-combined.png"))

@@ -275,8 +275,8 @@ def test_chart_data_leaves_out_what_is_not_stated(table):
 # ---------------------------------------------------------------------------------------------
 def test_shared_extent_and_view_boxes_have_one_ground_size():
     b = load_boundaries()
-    w1, h1, *_ = maps._extent_km(b.display_geometry(HUOZHOU))
-    w2, h2, *_ = maps._extent_km(b.display_geometry(CHANGZHI))
+    w1, h1, *_ = maps.compare._extent_km(b.display_geometry(HUOZHOU))
+    w2, h2, *_ = maps.compare._extent_km(b.display_geometry(CHANGZHI))
     extent = maps.shared_extent_km([HUOZHOU, CHANGZHI])
     geod = Geod(ellps="WGS84")
     assert extent == (max(w1, w2), max(h1, h2))
@@ -310,7 +310,7 @@ def test_combined_map_colour_codes_regions(atlas):
     m = maps.combined_map(atlas, [HUOZHOU, CHANGZHI])
     page = m.get_root().render()
     assert "atlas-compare-r0" in page and "atlas-compare-r1" in page
-    legend = next(e for e in compare.maps._walk(m) if isinstance(e, compare.maps.Legend)).legend_html
+    legend = next(e for e in maps.elements._walk(m) if isinstance(e, maps.Legend)).legend_html
     assert 'data-region="141082"' in legend and 'data-region="140400"' in legend
     assert 'data-theme="parks" data-count="5"' in legend  # every mention is drawn
     assert 'data-theme="eco_zones" data-count="4"' in legend

@@ -98,7 +98,11 @@ def test_yanchi_the_lake_is_not_a_place_and_yanhu_is_the_district(gaz):
 def test_huolin_river_is_not_the_city(gaz):
     doc = make_doc("加强霍林河生态治理。", "150581")
     [f] = place(doc, [mention(doc, "eco_zones", "river", "霍林河", places=["霍林河"])], gaz)
-    assert (f.precision, f.county_code, f.placed_at) == ("county", "150581", "霍林郭勒市")
+    assert f.county_code == "150581" and f.geometry.geom_type != "Polygon"
+    if f.precision == "exact":  # with the hydro file: the river's own line through the city
+        assert f.placed_at == "霍林河" and f.geometry.geom_type in ("LineString", "MultiLineString")
+    else:  # without it: the county's label point, never the city as if it were the river
+        assert (f.precision, f.placed_at) == ("county", "霍林郭勒市")
 
 
 def test_river_is_not_the_village_of_the_same_name(gaz):
@@ -218,7 +222,7 @@ def test_shipped_lake_is_clipped_to_the_county_document(gaz, b):
     assert (f.precision, f.county_code, f.county_name) == ("exact", "150727", "新巴尔虎右旗")
     assert f.geometry.geom_type in ("Polygon", "MultiPolygon")
     assert b.geometry("150727").covers(f.geometry)
-    assert "Natural Earth" in f.place_source
+    assert "Natural Earth" in f.place_source or "1:4M" in f.place_source  # either lake source
     elsewhere = make_doc("保护呼伦湖湿地。", "141082")  # named in a 霍州市 plan: not placed there
     [g] = place(
         elsewhere, [mention(elsewhere, "eco_zones", "lake_reservoir", "呼伦湖", places=["呼伦湖"])], gaz
@@ -240,9 +244,29 @@ def test_corridor_between_counties_is_schematic(gaz, b):
     [f] = place(doc, [m], gaz)
     assert f.precision == "schematic" and f.geometry.geom_type == "LineString"
     coords = list(f.geometry.coords)
-    assert shapely.Point(coords[0]).equals(b.label_point("140426"))
-    assert shapely.Point(coords[-1]).equals(b.label_point("141082"))
+    # 黎城县 lies more than 100 km beyond 霍州市: the line is drawn from 霍州市 toward it, cut
+    # 30 km outside the county, and says where it leads
+    assert shapely.Point(coords[-1]).distance(b.label_point("141082")) < 1e-6
+    assert shapely.Point(coords[0]).distance(b.label_point("140426")) > 0.5
+    assert f.properties == {"leads_to": ["黎城县"]}
     assert (f.county_code, f.placed_at) == ("141082", "黎城县 — 霍州市")
+
+
+def test_corridor_to_a_neighbour_is_drawn_whole(gaz, b):
+    doc = make_doc("建成霍洪快速路。", "141082")
+    m = mention(
+        doc,
+        "corridors",
+        "expressway",
+        "霍洪快速路",
+        endpoints=["霍州市", "洪洞县"],
+        endpoint_codes=["141082", "141024"],
+    )
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "schematic" and f.properties == {}
+    coords = list(f.geometry.coords)
+    assert shapely.Point(coords[0]).equals(b.label_point("141082"))
+    assert shapely.Point(coords[-1]).equals(b.label_point("141024"))
 
 
 def test_corridor_endpoints_by_name_and_compound_names(gaz, b):
@@ -298,6 +322,90 @@ def test_document_without_region_keeps_its_mentions(gaz):
     assert f.geometry is None and f.precision == "region"
 
 
+# -- far corridors, rivers, red-line statements -------------------------------------------------
+def _km_outside(b, code, geom) -> float:
+    """Largest distance (km) of a vertex of ``geom`` from the region polygon ``code``."""
+    import geopandas as gpd
+
+    centre = b.label_point(code)
+    crs = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
+    region = gpd.GeoSeries([b.geometry(code)], crs=4326).to_crs(crs).iloc[0]
+    pts = gpd.GeoSeries(shapely.points(shapely.get_coordinates(geom)), crs=4326).to_crs(crs)
+    return max(region.distance(p) for p in pts) / 1000
+
+
+def test_far_corridor_through_the_region_is_cut_near_it(gaz, b):
+    doc = make_doc("京广通道穿城而过。", "420100")  # 武汉市, far from Shanxi
+    m = mention(
+        doc,
+        "corridors",
+        "railway",
+        "京广通道",
+        endpoints=["北京", "广州"],
+        endpoint_codes=["110000", "440100"],
+    )
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "schematic"
+    assert f.properties["leads_to"] == ["北京市", "广州市"]
+    assert f.geometry.intersects(b.geometry("420100"))
+    assert _km_outside(b, "420100", f.geometry) <= 30.5
+
+
+def test_corridor_missing_the_region_is_drawn_from_its_edge(gaz, b):
+    doc = make_doc("谋划北京方向通道。", "532901")  # 大理市: the Beijing–Kunming line misses it
+    m = mention(
+        doc,
+        "corridors",
+        "expressway",
+        "北京方向通道",
+        endpoints=["北京", "昆明"],
+        endpoint_codes=["110000", "530100"],
+    )
+    [f] = place(doc, [m], gaz)
+    assert f.precision == "schematic" and f.geometry.geom_type == "MultiLineString"
+    assert f.properties["leads_to"] == ["北京市", "昆明市"]
+    starts = {shapely.Point(g.coords[0]) for g in f.geometry.geoms}
+    assert len(starts) == 1 and b.geometry("532901").boundary.distance(next(iter(starts))) < 1e-6
+    assert _km_outside(b, "532901", f.geometry) <= 30.5
+
+
+def test_river_zone_is_its_line_inside_the_region_and_same_name_elsewhere_is_not(gaz, b):
+    from atlas.hydro import SOURCE_HYDRO, load_hydro
+
+    if not load_hydro().available:
+        pytest.skip("hydro_1to4m.gpkg not found (set ATLAS_HYDRO): rivers stay at county precision")
+    doc = make_doc("保护汉江流域生态，治理沁河。", "420600")  # 襄阳市; 沁河 flows in Shanxi and Henan
+    river, other = place(
+        doc,
+        [mention(doc, "eco_zones", "watershed", "汉江流域"), mention(doc, "eco_zones", "river", "沁河")],
+        gaz,
+    )
+    assert (river.precision, river.place_source, river.placed_at) == ("exact", SOURCE_HYDRO, "汉江")
+    assert river.geometry.geom_type in ("LineString", "MultiLineString")
+    assert b.geometry("420600").covers(river.geometry)
+    assert other.precision in ("county", "region") and other.geometry.geom_type == "Point"
+
+
+def test_reservoir_on_a_river_is_not_the_river(gaz):
+    doc = make_doc("扩建汉江水库。", "420600")
+    [f] = place(doc, [mention(doc, "eco_zones", "lake_reservoir", "汉江水库", places=["汉江"])], gaz)
+    assert f.place_source != "national 1:4M basic geographic database"
+
+
+def test_red_line_statements_are_labelled(gaz):
+    from atlas.geocode import statement_of
+
+    assert [statement_of(n) for n in ("生态保护红线", "落实“三线一单”", "三区三线划定", "生态红线")] == [
+        "红线",
+        "三线一单",
+        "三区三线",
+        "红线",
+    ]
+    doc = make_doc("严守三线一单。", "532901")
+    [f] = place(doc, [mention(doc, "red_lines", "red_line", "三线一单")], gaz)
+    assert f.properties == {"statement": "三线一单"}
+
+
 # -- the sample plans ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample(gaz):
@@ -331,11 +439,39 @@ def test_sample_fine_features_lie_inside_their_county(sample, b):
 
 def test_sample_schematic_lines_start_and_end_at_their_endpoints(sample, gaz, b):
     _, _, feats = sample
-    lines = [f for f in feats if f.precision == "schematic"]
+    lines = [f for f in feats if f.precision == "schematic" and not f.properties.get("leads_to")]
     assert lines
-    for f in lines:
+    for f in lines:  # drawn whole (the far ones are cut near the region: see the next test)
         names = f.placed_at.split(" — ")
         coords = list(f.geometry.coords)
         for name, xy in ((names[0], coords[0]), (names[-1], coords[-1])):
             points = [c.geometry for c in gaz.search(name) if c.geometry is not None]
             assert any(shapely.Point(xy).equals_exact(p, 1e-12) for p in points), (f.mention.name, name)
+
+
+def test_sample_no_corridor_reaches_more_than_100_km_outside_its_region(sample, b):
+    _, _, feats = sample
+    lines = [f for f in feats if f.mention.theme == "corridors" and f.precision == "schematic"]
+    assert lines
+    reach = {f.mention.name: _km_outside(b, _region(f, sample), f.geometry) for f in lines}
+    assert max(reach.values()) <= 100, max(reach, key=reach.__getitem__)
+    assert any(f.properties.get("leads_to") for f in lines)  # far corridors are cut and labelled
+
+
+def _region(f, sample) -> str:
+    docs = {d.doc_id: d for d in sample[0]}
+    return docs[f.mention.doc_id].region.adcode
+
+
+def test_sample_river_lines_lie_inside_their_county(sample, b):
+    from atlas.hydro import SOURCE_HYDRO
+
+    _, _, feats = sample
+    rivers = [f for f in feats if f.place_source == SOURCE_HYDRO]
+    if not rivers:
+        pytest.skip("hydro_1to4m.gpkg not found (set ATLAS_HYDRO): no river lines to check")
+    names = {f.placed_at for f in rivers}
+    assert {"汾河", "沁河", "浊漳河"} <= names
+    for f in rivers:
+        assert f.precision == "exact"
+        assert b.geometry(f.county_code).covers(f.geometry), (f.mention.name, f.county_code)

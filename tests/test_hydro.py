@@ -148,3 +148,17 @@ def test_national_lake_by_name(national):
     province = b.find("江西省")[0]
     lake = national.geometry_in("鄱阳湖", b.geometry(province.adcode), kind="lake")
     assert lake is not None and shapely.get_dimensions(lake) == 2
+
+
+def test_build_summary_names_the_reference_data(monkeypatch, tmp_path):
+    from atlas import hydro as hydro_mod
+    from atlas.cli import reference_summary
+
+    monkeypatch.setenv("ATLAS_HYDRO", str(tmp_path / "gone.gpkg"))
+    assert "hydro: unusable" in reference_summary() and "gone.gpkg" in reference_summary()
+    monkeypatch.delenv("ATLAS_HYDRO")
+    monkeypatch.setattr(settings, "hydro_path", lambda: None)
+    hydro_mod._load.cache_clear()
+    line = reference_summary()
+    assert line.startswith("reference data: places: ") and f"hydro: not found — {LOST_WITHOUT}" in line
+    hydro_mod._load.cache_clear()

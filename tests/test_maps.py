@@ -13,6 +13,7 @@ from app_fixtures import CHANGZHI, HUOZHOU, IMG, SCRIPT, build_fixture_atlas
 from atlas import app_data, assets, maps
 from atlas._errors import DataMissingError, InputError
 from atlas.datum import wgs84_to_gcj02
+from atlas.maps import elements, styles
 
 _TAG_URL = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']([^\"']+)", re.IGNORECASE)
 
@@ -42,6 +43,20 @@ def _payloads(m) -> dict[str, dict]:
         if isinstance(child, maps.DataLayer):
             out[child.layer_name] = child.payload
     return out
+
+
+def _represented(payload: dict) -> int:
+    """Features a layer payload stands for: one per drawn feature, a county symbol's count, the
+    statements of a hatched outline (labels such as → 昆明市 are not features)."""
+    n = 0
+    for f in payload["f"]:
+        if "atlas-aggregate" in f.get("c", ""):
+            n += int(re.search(r'data-count="(\d+)"', f["h"]).group(1))
+        elif "n" in f:
+            n += f["n"]
+        elif "atlas-feature" in f.get("c", "") or "atlas-feature" in f.get("s", {}).get("className", ""):
+            n += 1
+    return n
 
 
 def _legend(m) -> maps.Legend:
@@ -92,7 +107,11 @@ def test_asset_links_and_missing_assets(tmp_path):
 def test_region_map_has_one_toggleable_group_per_theme_with_its_features(layers, evidence):
     m = maps.region_map(layers, HUOZHOU, evidence=evidence)
     payloads = _payloads(m)
-    counts = {name.split(" (")[0]: len(p["f"]) for name, p in payloads.items() if "边界" not in name}
+    counts = {
+        name.split(" (")[0]: _represented(p)
+        for name, p in payloads.items()
+        if "边界" not in name and "参考" not in name
+    }
     assert counts == {
         "公园与保护地 Parks &amp; protected areas": 3,
         "生态保护红线 Ecological red lines": 1,
@@ -120,26 +139,53 @@ def test_precision_is_drawn_differently(layers):
     payloads = _payloads(maps.region_map(layers, HUOZHOU))
     parks = next(p for name, p in payloads.items() if name.startswith("公园"))
     classes = sorted(f["c"] for f in parks["f"])
-    assert classes == [
-        "atlas-feature atlas-marker atlas-theme-parks atlas-prec-county",
-        "atlas-feature atlas-marker atlas-theme-parks atlas-prec-county",
+    assert classes == [  # the two county-only parks are one count symbol, not two placed markers
+        "atlas-aggregate atlas-marker atlas-theme-parks atlas-prec-county",
         "atlas-feature atlas-marker atlas-theme-parks atlas-prec-exact",
     ]
     corridors = next(p for name, p in payloads.items() if name.startswith("交通"))
     style = corridors["f"][0]["s"]
     assert style["dashArray"] == "9 6" and "atlas-prec-schematic" in style["className"]
-    css = maps._css()
+    css = styles._css()
     assert ".atlas-marker.atlas-prec-county .atlas-shape{border-style:dashed;}" in css
     assert ".atlas-marker.atlas-prec-town .atlas-shape{border-radius:2px;transform:rotate(45deg)" in css
 
 
-def test_colocated_points_fan_out_on_screen_but_keep_their_coordinates(layers):
-    payloads = _payloads(maps.region_map(layers, HUOZHOU))
+def test_county_only_features_are_one_count_symbol_per_county_and_theme(layers, evidence):
+    from atlas.boundaries import load_boundaries
+
+    payloads = _payloads(maps.region_map(layers, HUOZHOU, evidence=evidence))
     parks = next(p for name, p in payloads.items() if name.startswith("公园"))
-    county = [f for f in parks["f"] if "prec-county" in f["c"]]
-    assert county[0]["g"] == county[1]["g"]  # same geometry, deduplicated
-    assert county[0]["a"] != county[1]["a"]  # different icon anchors
-    assert maps._spread_offsets([(1.0, 2.0), (3.0, 4.0), (1.0, 2.0)])[:2] == [(0.0, 0.0), (0.0, 0.0)]
+    [symbol] = [f for f in parks["f"] if "atlas-aggregate" in f["c"]]
+    assert 'data-count="2"' in symbol["h"] and f'data-county="{HUOZHOU}"' in symbol["h"]
+    point = parks["g"][symbol["g"]]["coordinates"]
+    label = load_boundaries().label_point(HUOZHOU)
+    assert point == [round(label.x, 5), round(label.y, 5)]  # at the county's label point, nowhere else
+    popup = symbol["p"]
+    assert popup.count('class="atlas-agg-item"') == 2 and "atlas-evidence" in popup
+    ids = set(re.findall(r'atlas-agg-item" data-feature-id="([^"]+)"', popup))
+    frame = layers["parks"]
+    county_ids = set(frame[(frame["region_code"] == HUOZHOU) & (frame["precision"] == "county")]["id"])
+    assert ids == county_ids
+
+
+def test_red_line_statement_is_a_hatched_outline_not_a_fill(layers):
+    payloads = _payloads(maps.region_map(layers, HUOZHOU))
+    red = next(p for name, p in payloads.items() if name.startswith("生态保护红线"))
+    [spec] = red["f"]
+    assert spec["s"]["fill"] is False and "atlas-statement" in spec["s"]["className"]
+    assert red["g"][spec["g"]]["type"] == "MultiLineString"  # outline + hatch strokes
+    assert "atlas-group-popup" in spec["p"]
+
+
+def test_statement_text_gives_area_and_share():
+    from atlas.maps.region import _statement_text
+
+    rows = [
+        {"name": "生态保护红线", "statement": "红线", "area_km2": 1234.4, "share_pct": 26.5},
+        {"name": "三线一单", "statement": "三线一单", "area_km2": None, "share_pct": float("nan")},
+    ]
+    assert _statement_text(rows) == "生态保护红线 1,234 km², 26.5% · 三线一单"
 
 
 def test_popups_and_tooltips_escape_hostile_text(layers, evidence):
@@ -154,7 +200,8 @@ def test_popups_and_tooltips_escape_hostile_text(layers, evidence):
     tooltips = " ".join(f.get("t", "") for f in specs)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popups
     assert "&lt;img src=x onerror=alert(2)&gt;" in popups
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tooltips
+    # the hostile names belong to county-only features: listed (escaped) in their county's popup
+    assert "atlas-agg-item" in popups and "<" not in tooltips.replace("<br>", "")
     assert "<script" not in popups + tooltips and "<img" not in popups + tooltips
 
 
@@ -295,7 +342,7 @@ def test_amap_shifts_overlays_to_gcj02_and_says_so(layers):
 
 
 def test_js_json_cannot_close_the_script():
-    text = maps._js_json({"a": "</script><!-- & \u2028"})
+    text = elements._js_json({"a": "</script><!-- & \u2028"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"a": "</script><!-- & \u2028"}
 
