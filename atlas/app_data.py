@@ -727,6 +727,17 @@ def gpkg_bytes(frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
         return path.read_bytes()
 
 
+def _check_layer_choice(layer_names: Sequence[str], available: Sequence[str]) -> None:
+    """Raise ``InputError`` when no layer is chosen or a chosen one is not in ``available``."""
+    if not layer_names:
+        msg = "no layer chosen to export; pick at least one layer"
+        raise InputError(msg)
+    unknown = [n for n in layer_names if n not in available]
+    if unknown:
+        msg = f"unknown layers {unknown}; the atlas has {list(available)}"
+        raise InputError(msg)
+
+
 def export_layers(
     layers: Mapping[str, gpd.GeoDataFrame],
     layer_names: Sequence[str],
@@ -753,13 +764,7 @@ def export_layers(
     if fmt not in EXPORT_FORMATS:
         msg = f"unknown export format {fmt!r}; use one of {sorted(EXPORT_FORMATS)}"
         raise InputError(msg)
-    if not layer_names:
-        msg = "no layer chosen to export; pick at least one layer"
-        raise InputError(msg)
-    unknown = [n for n in layer_names if n not in layers]
-    if unknown:
-        msg = f"unknown layers {unknown}; the atlas has {sorted(layers)}"
-        raise InputError(msg)
+    _check_layer_choice(layer_names, sorted(layers))
     regions = layers.get("regions")
     names = (
         dict(zip(regions["region_code"].astype(str), regions["name"], strict=True))
@@ -848,13 +853,7 @@ def export_file(
     the same selection reuses the file; only the newest few are kept.
     """
     layer_names = list(layer_names)
-    if not layer_names:
-        msg = "no layer chosen to export; pick at least one layer"
-        raise InputError(msg)
-    unknown = [n for n in layer_names if n not in LAYERS]
-    if unknown:
-        msg = f"unknown layers {unknown}; the atlas has {list(LAYERS)}"
-        raise InputError(msg)
+    _check_layer_choice(layer_names, list(LAYERS))
     names = region_names(store.read("regions", columns=["region_code", "name"], geometry=False))
     file_name, _ = export_target(layer_names, region_codes, names=names, fmt=fmt)
     codes = sorted({str(c) for c in region_codes}) if region_codes else None

@@ -139,8 +139,8 @@ def theme_color(theme: str) -> str:
 
 
 #: What a red-line statement is about: the ecological red line itself, or one of the two wider
-#: zoning frameworks that include it (三线一单: 生态保护红线、环境质量底线、资源利用上线和生态环境准入清单;
-#: 三区三线: 城镇/农业/生态空间 and 生态保护红线、永久基本农田、城镇开发边界).
+#: zoning frameworks that include it (三线一单: the "three lines, one list" environmental zoning;
+#: 三区三线: the three spaces and three control lines of territorial planning).
 STATEMENTS: tuple[tuple[str, str], ...] = (("三线一单", "三线一单"), ("三区三线", "三区三线"))
 
 

@@ -17,8 +17,8 @@ from atlas.regions import (
 )
 from atlas.text import fold
 
-OPEN_CITY = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
-OPEN_COUNTY = "各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n"
+OPEN_CITY = "各位代表：\n下面，我代表市人民政府作报告。\n"
+OPEN_COUNTY = "各位代表：\n下面，我代表县人民政府作报告。\n"
 
 
 def names(text: str) -> list[str]:
@@ -69,11 +69,11 @@ def test_short_prefecture_names_count_as_the_place():
 @pytest.mark.parametrize(
     ("text", "level"),
     [
-        ("现在，我代表国务院，向大会报告政府工作。", "country"),
-        ("现在，我代表省人民政府，向大会报告工作。", "省"),
-        ("现在，我代表自治区人民政府，向大会报告工作。", "自治区"),
+        ("下面，我代表国务院作报告。", "country"),
+        ("下面，我代表省人民政府作报告。", "省"),
+        ("下面，我代表自治区人民政府作报告。", "自治区"),
         ("我代表市政府向大会报告工作。", "市"),
-        ("现在，我代表东宁市人民政府向大会报告工作。", "市"),
+        ("下面，我代表东宁市人民政府作报告。", "市"),
         ("我代表县人民政府向大会报告工作。", "县"),
         ("我代表区人民政府向大会报告工作。", "区"),
         ("我代表行署向大会报告工作。", "行署"),
@@ -148,14 +148,14 @@ def test_heilongjiang_report_not_fooled_by_a_namesake_district_elsewhere():
 
 
 def test_national_report_is_the_country():
-    text = "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n全国粮食产量再创新高，我国经济稳定增长。"
+    text = "各位代表：\n下面，我代表国务院作报告。\n全国粮食产量再创新高，我国经济稳定增长。"
     guess = detect_region("", text)
     assert guess.unit is not None
     assert (guess.unit.level, guess.unit.adcode) == ("country", "100000")
 
 
 def test_provincial_report_is_the_province():
-    text = "各位代表：\n现在，我代表省人民政府，向大会报告工作。\n" + (
+    text = "各位代表：\n下面，我代表省人民政府作报告。\n" + (
         "黑龙江的粮食产量稳居全国首位，全省新建高标准农田一千万亩。哈尔滨市、齐齐哈尔市和"
         "牡丹江市的产业园区加快建设，黑龙江的冰雪经济蓬勃发展，全省人民生活持续改善。"
     )
@@ -164,7 +164,7 @@ def test_provincial_report_is_the_province():
 
 
 def test_autonomous_region_report_is_the_province():
-    text = "各位代表：\n现在，我代表自治区人民政府，向大会报告工作。\n" + (
+    text = "各位代表：\n下面，我代表自治区人民政府作报告。\n" + (
         "新疆的棉花产量稳定增长，全区旅游人数创历史新高。乌鲁木齐市、喀什地区和伊犁哈萨克自治州的"
         "对外开放步伐加快，新疆的发展活力不断增强。"
     )
