@@ -108,12 +108,26 @@ def entity_key(m: Mention) -> tuple[str, str]:
     """What makes two mentions of one document the same entity: the theme and the name as folded
     (spaces, quotes and dash variants ignored); a corridor with a route code is its code."""
     code = m.get("code") if m.theme == "corridors" else None
-    if code and _CODE_NAME.search(fold(m.name)):
+    if code and (_CODE_NAME.search(fold(m.name)) or _code_led(m)):
         return m.theme, str(code)
     return m.theme, _DASHES.sub("-", _KEY_DROP.sub("", fold(m.name)))
 
 
-_CODE_NAME = re.compile(r"^(?:[GSXYC]\d+|\d+(?:国道|省道|县道)|(?:国道|省道|县道)[GSXYC]?\d+)线?$")
+_CODE = r"(?:[GSXYC]\d+|\d+(?:国道|省道|县道)|(?:国道|省道|县道)[GSXYC]?\d+)线?"
+_CODE_NAME = re.compile(rf"^{_CODE}$")
+#: A code followed by the road's written name (G336临沧-景洪公路), not by a connector (G336-X公路
+#: and G336至X公路 are roads leading off it).
+_CODE_LED = re.compile(rf"^{_CODE}(?![\d线至到经—–－~～-])[\u4e00-\u9fff]")
+
+
+def _code_led(m: Mention) -> bool:
+    """An ordinary coded road written with its ends (G336临沧-景洪公路); expressways and railways
+    keep their own names (G2515长深高速公路)."""
+    return (
+        m.theme == "corridors"
+        and m.kind in ("national_road", "provincial_road", "county_road", "other")
+        and _CODE_LED.search(fold(m.name)) is not None
+    )
 
 
 def one_per_entity(mentions: Iterable[Mention]) -> list[Mention]:
@@ -135,8 +149,17 @@ def one_per_entity(mentions: Iterable[Mention]) -> list[Mention]:
                 if attrs.get(key) in (None, [], "") and value not in (None, [], ""):
                     attrs[key] = value
         attrs["mentions"] = [[m.char_start, m.char_end] for m in group]
-        out.append(replace(first, attrs=attrs))
+        out.append(replace(first, name=_entity_name(first, group), attrs=attrs))
     return out
+
+
+def _entity_name(first: Mention, group: list[Mention]) -> str:
+    """The first mention's name; a coded road written with its ends after the code is named by
+    the code (a bare code mention as written, else the standard code: G336临沧-景洪公路 → G336)."""
+    if not _code_led(first):
+        return first.name
+    bare = next((m.name for m in group if _CODE_NAME.search(fold(m.name))), None)
+    return bare if bare is not None else str(first.get("code"))
 
 
 def mentions_from_documents(

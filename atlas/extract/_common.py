@@ -96,7 +96,7 @@ def admin_automaton(region_code: str | None) -> ahocorasick.Automaton:
     """Aho-Corasick automaton of the county and town names near ``region_code``.
 
     County-level and higher units of the region's province (all of China when the region is
-    unknown) and the towns of the region. The data are part of the installation: a missing
+    unknown or the whole country) and the towns of the region. The data are part of the installation: a missing
     boundary package or location dictionary raises :class:`~atlas._errors.DataMissingError`
     instead of silently cutting names without protection.
     """
@@ -106,6 +106,8 @@ def admin_automaton(region_code: str | None) -> ahocorasick.Automaton:
     names: set[str] = set()
     b = load_boundaries()
     province = region_code[:2] if region_code else None
+    if province is not None and not any(code.startswith(province) for code in b.units):
+        province = None  # the whole country (100000) as region: the names of all of China
     for unit in b.units.values():
         if province is None or unit.adcode.startswith(province):
             names.add(unit.name)

@@ -41,9 +41,12 @@ from atlas.extract._corridor_places import (
     Endpoint,
     distance_deg,
     is_known_place,
+    local_place_names,
     nearby_admin_names,
     resolve_initial,
+    resolve_initials,
     resolve_place,
+    same_rank,
 )
 from atlas.models import AdminUnit, Document, Mention
 from atlas.text import fold, is_cjk, sentences
@@ -188,6 +191,10 @@ _SECTION_RE = re.compile(r"[\u4e00-\u9fff]{2,10}(?:至|到)[\u4e00-\u9fff]{2,10}
 _LOCAL_SPAN_DEG = 2.5
 
 
+#: Protected place names by the stop word each holds (see :func:`_protected`).
+_Protected = dict[str, tuple[str, ...]]
+
+
 @dataclass
 class _Item:
     """One corridor read off the text (local offsets; ``end`` is the end of the head)."""
@@ -282,20 +289,27 @@ def _apply_written_ends(items: list[_Item], region: AdminUnit | None) -> None:
     A document that writes 鲁北-霍林郭勒高速公路 means 鲁北 by the 鲁 of 鲁霍高速; only the ends of
     long-distance routes written out (A-B, A至B) count, and the region itself stays first.
     """
-    written: dict[str, Endpoint] = {}
+    written: dict[str, list[Endpoint]] = {}
     for item in items:
         if item.shape == "endpoints" and item.kind in _STRONG_KINDS:
             for e in item.endpoints:
-                if region is None or e.adcode != region.adcode:
-                    written.setdefault(e.name[0], e)
+                if (region is None or e.adcode != region.adcode) and e not in written.get(e.name[0], []):
+                    written.setdefault(e.name[0], []).append(e)
     if not written:
         return
     for item in items:
         if item.abbr:
             item.endpoints = [
-                written.get(ch, e) if e.tier > 0 and written.get(ch, e).name != e.name else e
-                for ch, e in zip(item.abbr, item.endpoints, strict=True)
+                _written_end(e, written.get(ch, [])) for ch, e in zip(item.abbr, item.endpoints, strict=True)
             ]
+
+
+def _written_end(resolved: Endpoint, written: list[Endpoint]) -> Endpoint:
+    """The written place for one initial: the resolved one when the document writes it too, else
+    the nearest written one (永仁 and 永胜 both written: 永 stays what the region suggests)."""
+    if resolved.tier == 0 or not written or any(w.name == resolved.name for w in written):
+        return resolved
+    return min(written, key=lambda w: w.tier)
 
 
 def normalise_code(text: str) -> str | None:
@@ -430,7 +444,7 @@ def _left_run(text: str, hs: int, floor: int) -> int:
     return i
 
 
-def _cuts(text: str, a: int, b: int, protected: frozenset[str]) -> list[int]:
+def _cuts(text: str, a: int, b: int, protected: _Protected) -> list[int]:
     """Candidate starts of a body inside ``text[a:b]``, right to left (shortest body first).
 
     A body starts after a stop word, or at ``a``; a stop word inside a nearby place name (永和县,
@@ -449,8 +463,8 @@ def _cuts(text: str, a: int, b: int, protected: frozenset[str]) -> list[int]:
     return sorted(cuts, reverse=True)
 
 
-def _inside_name(text: str, s: int, e: int, a: int, b: int, protected: frozenset[str]) -> bool:
-    for name in protected:
+def _inside_name(text: str, s: int, e: int, a: int, b: int, protected: _Protected) -> bool:
+    for name in protected.get(text[s:e], ()):
         k = text.find(name, max(a, s - len(name) + 1), min(b, e + len(name) - 1))
         while 0 <= k < e:
             if k + len(name) > s and k + len(name) <= b:
@@ -630,9 +644,15 @@ def _parse_name(
     ring = re.fullmatch(r"(.{2,5})(?:绕城|环城)", body)
     if ring is not None and rule == "route" and is_known_place(ring.group(1), region):
         return [_Parse(0, body, kind, None, (), "place")]  # 运城绕城高速: the ring of a city
+    if rule == "route" and len(body) == 2 and _only_local_place(body, region):
+        # 永宁高速 where 永宁 is a village: an expressway joins two counties of the region's
+        # prefecture rather than ending at one village
+        ends = _abbreviation(body, region, NATIONAL_TIERS)
+        if ends and all(e.tier <= 2 for e in ends):
+            return [_Parse(0, body, kind, None, ends, "abbr")]
     if not is_known_place(body, region):
         max_tier = NATIONAL_TIERS if rule == "route" else PROVINCE_TIERS
-        longest = 3 if rule == "route" else 2
+        longest = 4 if rule == "route" else 2
         if (
             rule == "route"
             and len(body) == 3
@@ -705,6 +725,8 @@ def _clean_part(part: str) -> str:
     for suffix in ("段", "境", "方向", "边界", "干线"):
         if part.endswith(suffix) and len(part) > len(suffix) + 1:
             part = part[: -len(suffix)]
+    if part.endswith("界") and len(part) > 2 and part[-2] not in "交边":  # 曲阳界: its boundary
+        part = part[:-1]
     return part
 
 
@@ -721,9 +743,18 @@ def _abbreviation(
     endpoints are then empty unless all resolve. A repeated initial (静静铁路) names a route
     whose ends are not known.
     """
-    if not 2 <= len(body) <= 3 or not all(is_cjk(ch) for ch in body) or body in _GENERIC:
+    if not 2 <= len(body) <= 4 or not all(is_cjk(ch) for ch in body) or body in _GENERIC:
         return None
     if any(ch in _NOT_INITIAL for ch in body):
+        return None
+    if max_tier > PROVINCE_TIERS:  # a long-distance route: its ends are resolved together
+        joint = resolve_initials(body, region, max_tier=max_tier)
+        if joint is None or len({e.name for e in joint}) < len(joint):
+            return () if joint is not None and len(body) == 2 else None
+        if len(body) == 4 and not (same_rank(joint) and all(e.tier <= 6 for e in joint)):
+            return None  # four initials (昆楚大丽) only as four cities of one rank
+        return joint
+    if len(body) == 4:
         return None
     found = [resolve_initial(ch, region, max_tier=max_tier) for ch in body]
     if all(e is not None for e in found):
@@ -734,6 +765,12 @@ def _abbreviation(
     if partial and any(e is not None for e in found):
         return ()
     return None
+
+
+def _only_local_place(name: str, region: AdminUnit | None) -> bool:
+    """A town or village of the region that is no administrative unit nearby."""
+    code = region.adcode if region else None
+    return name in local_place_names(code) and name not in nearby_admin_names(code)
 
 
 def _holds_known_place(name: str, region: AdminUnit | None) -> bool:
@@ -749,6 +786,19 @@ def _looks_like_place(name: str, region: AdminUnit | None) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _protected(code: str | None) -> frozenset[str]:
-    """Nearby administrative names that hold a stop word (永和县, 和顺县): never cut inside."""
-    return frozenset(n for n in nearby_admin_names(code) if _STOP_RE.search(n))
+def _protected(code: str | None) -> _Protected:
+    """Nearby administrative names and towns of the region that hold a stop word (永和县, 和顺县,
+    a town 永和镇 and its short name 永和): never cut inside. Keyed by the stop word they hold."""
+    out: dict[str, list[str]] = {}
+    for name in nearby_admin_names(code) | _towns(code):
+        if _STOP_RE.search(name) is None or _STOP_RE.fullmatch(name):
+            continue  # a town 建设 (建设街道) protects nothing: 建设 there is the verb
+        words = {name[i:j] for i in range(len(name)) for j in range(i + 1, len(name) + 1)}
+        for word in {w for w in words if _STOP_RE.fullmatch(w)}:
+            out.setdefault(word, []).append(name)
+    return {word: tuple(sorted(names)) for word, names in out.items()}
+
+
+def _towns(code: str | None) -> frozenset[str]:
+    """Town names (乡镇/街道) of the region and their short names."""
+    return frozenset(k for k, full in local_place_names(code).items() if full.endswith(("镇", "乡", "街道")))
