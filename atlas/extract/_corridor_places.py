@@ -395,8 +395,8 @@ def resolve_place(name: str, region: AdminUnit | None) -> Endpoint:
     code = region.adcode if region else None
     local = local_place_names(code)
     full = local.get(name)
-    town = full is not None and _local_places(code).get(name, ("", ""))[1] == "town"
-    if unit is not None and (not town or unit.tier <= PROVINCE_TIERS):
+    is_town = full is not None and _local_places(code).get(name, ("", ""))[1] == "town"
+    if unit is not None and (not is_town or unit.tier <= PROVINCE_TIERS):
         return unit  # a village never hides a city (安阳 → 安阳市, not a village 安阳村)
     if full is not None:  # a town of the region before a unit of a far province (平阳 → 平阳镇)
         return Endpoint(full, None, 3)
