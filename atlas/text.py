@@ -6,6 +6,7 @@ length-preserving, so rules can match on folded text and report spans into the o
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -92,17 +93,27 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
             yield a, b
 
 
+@lru_cache(maxsize=16)
+def _sentence_end_offsets(text: str) -> tuple[int, ...]:
+    """Offsets of every sentence end of ``text``, found once: a long run-on sentence then costs a
+    lookup, not its length, for every mention in it."""
+    return tuple(m.start() for m in SENTENCE_END_RE.finditer(text))
+
+
 def sentence_start(text: str, i: int, *, floor: int = 0) -> int:
     """Offset just after the last sentence end before ``i`` (``floor`` when there is none)."""
-    return max(floor, max(text.rfind(ch, floor, i) for ch in SENTENCE_END) + 1)
+    ends = _sentence_end_offsets(text)
+    k = bisect.bisect_left(ends, i) - 1
+    return ends[k] + 1 if k >= 0 and ends[k] >= floor else floor
 
 
 def sentence_end(text: str, i: int, *, ceiling: int | None = None) -> int:
     """Offset of the first sentence end at or after ``i`` (``ceiling`` or the text's end if none);
     the terminator itself is not included."""
     stop = len(text) if ceiling is None else ceiling
-    m = SENTENCE_END_RE.search(text, i, stop)
-    return m.start() if m else stop
+    ends = _sentence_end_offsets(text)
+    k = bisect.bisect_left(ends, i)
+    return ends[k] if k < len(ends) and ends[k] < stop else stop
 
 
 def sentence_bounds(text: str, start: int, end: int | None = None) -> tuple[int, int]:

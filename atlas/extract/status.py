@@ -170,10 +170,67 @@ def is_past_review(doc: Document, start: int) -> bool:
     return i >= 0 and flags[i]
 
 
+@lru_cache(maxsize=16)
+def _clause_breaks(folded: str) -> tuple[int, ...]:
+    """Offsets of every clause break of the text (one pass, so that a long run-on sentence does
+    not cost its length for every mention in it)."""
+    return tuple(m.start() for m in _CLAUSE_BREAK.finditer(folded))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_verbs(
+    folded: str, sent_a: int, sent_b: int
+) -> tuple[tuple[int, ...], tuple[re.Match[str], ...]]:
+    """Verb cues of one sentence, in order, with their end offsets (found once per sentence)."""
+    found = tuple(_VERB_RE.finditer(folded, sent_a, sent_b))
+    return tuple(m.end() for m in found), found
+
+
+def _last_verb(folded: str, sent_a: int, sent_b: int, hi: int) -> re.Match[str] | None:
+    """The last verb cue a scan of ``folded[sent_a:hi]`` finds (``hi`` within the sentence)."""
+    ends, found = _sentence_verbs(folded, sent_a, sent_b)
+    k = bisect.bisect_right(ends, hi)
+    if k < len(found) and found[k].start() < hi:  # a cue cut by ``hi``: scan its part again
+        last = None
+        for last in _VERB_RE.finditer(folded, found[k].start(), hi):  # noqa: B007
+            pass
+        if last is not None:
+            return last
+    return found[k - 1] if k else None
+
+
+@lru_cache(maxsize=16)
+def _future_cues(folded: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Starts and ends of every future-tense cue of the text."""
+    found = list(_FUTURE.finditer(folded))
+    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+
+
+@lru_cache(maxsize=64)
+def _occurrences(folded: str, word: str) -> tuple[int, ...]:
+    out, i = [], folded.find(word)
+    while i >= 0:
+        out.append(i)
+        i = folded.find(word, i + 1)
+    return tuple(out)
+
+
+def _has_future(folded: str, sent_a: int, sent_b: int, period_name: str) -> bool:
+    """A future cue or the document's own period named inside ``folded[sent_a:sent_b]``."""
+    starts, ends = _future_cues(folded)
+    k = bisect.bisect_left(starts, sent_a)
+    if k < len(starts) and ends[k] <= sent_b:
+        return True
+    at = _occurrences(folded, period_name)
+    k = bisect.bisect_left(at, sent_a)
+    return k < len(at) and at[k] + len(period_name) <= sent_b
+
+
 def _verb_status(folded: str, start: int, end: int, sent_a: int, sent_b: int) -> str | None:
     # clause before the mention: from the previous clause break (a 、 list stays in the clause)
-    prev = [m.end() for m in _CLAUSE_BREAK.finditer(folded, sent_a, start)]
-    clause_a = prev[-1] if prev else sent_a
+    breaks = _clause_breaks(folded)
+    k = bisect.bisect_left(breaks, start) - 1
+    clause_a = breaks[k] + 1 if k >= 0 and breaks[k] >= sent_a else sent_a
     nxt = _CLAUSE_BREAK.search(folded, end, sent_b)
     clause_b = nxt.start() if nxt else sent_b
     before: str | None = None
@@ -191,9 +248,8 @@ def _verb_status(folded: str, start: int, end: int, sent_a: int, sent_b: int) ->
     if before or after:
         return before or after
     # fall back to the sentence before the clause (a verb governing a long list)
-    for m in _VERB_RE.finditer(folded, sent_a, clause_a):
-        before = _VERB_STATUS[m.lastgroup or ""]
-    return before
+    last = _last_verb(folded, sent_a, sent_b, clause_a) if clause_a > sent_a else None
+    return None if last is None else _VERB_STATUS[last.lastgroup or ""]
 
 
 def status_at(doc: Document, start: int, end: int) -> str | None:
@@ -222,8 +278,6 @@ def status_at(doc: Document, start: int, end: int) -> str | None:
         return status if status in ("built", "under_construction", "planned") else "existing"
     if status == "build":
         return "planned"
-    if status == "built" and (
-        _FUTURE.search(folded, sent_a, sent_b) or document_period(doc).name in folded[sent_a:sent_b]
-    ):
+    if status == "built" and _has_future(folded, sent_a, sent_b, document_period(doc).name):
         return "planned"
     return status
