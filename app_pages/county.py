@@ -143,3 +143,30 @@ with _ui.guard("文件年表 Documents by year"):
             "n_structure": "结构 Structure",
         },
     )
+
+st.subheader("提及 Mentions")
+with _ui.guard("提及 Mentions"):
+    named_often = table[table["mentions"] > 1]
+    if named_often.empty:
+        st.caption("每个要素只提及一次 Every feature is named once in its document.")
+    else:
+        labels = {
+            str(fid): f"{name} ×{n}"
+            for fid, name, n in zip(
+                named_often["id"], named_often["name"], named_often["mentions"], strict=True
+            )
+        }
+        if st.session_state.get("county_mentions_feature") not in labels:
+            st.session_state.pop("county_mentions_feature", None)
+        picked = st.selectbox(
+            "要素 Feature (named more than once)",
+            list(labels),
+            format_func=lambda fid: labels[fid],
+            key="county_mentions_feature",
+        )
+        row = app_data.feature_row(layers, picked) if picked else None
+        sentences = app_data.mention_evidence(row) if row is not None else []
+        if not sentences:
+            st.caption("未找到源文件 Source document not found: offsets only.")
+        for k, ev in enumerate(sentences, start=1):
+            st.text(f"{k}. {ev.text}")

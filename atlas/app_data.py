@@ -38,6 +38,7 @@ from atlas.labels import THEME_LABELS, THEME_STYLES, Evidence
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
 from atlas.models import PRECISIONS, THEMES
 from atlas.store import AtlasStore
+from atlas.text import SENTENCE_END_RE
 
 log = logging.getLogger("atlas")
 
@@ -412,7 +413,7 @@ def documents_table(layers: Mapping[str, gpd.GeoDataFrame]) -> pd.DataFrame:
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "theme", "name", "kind", "level", "status", "precision", "county_name", "county_code", "doc_id",
-    "source_file", "char_start", "char_end", "id",
+    "source_file", "char_start", "char_end", "mentions", "id",
 )  # fmt: skip
 
 
@@ -436,9 +437,20 @@ def feature_table(
     if not parts:
         return pd.DataFrame(columns=list(TABLE_COLUMNS))
     table = pd.concat(parts, ignore_index=True)
+    table["mentions"] = [
+        len(mention_spans(v, cs, ce))
+        for v, cs, ce in zip(table["mentions"], table["char_start"], table["char_end"], strict=True)
+    ]
     for col in ("kind", "level", "status", "precision"):
         table[col] = table[col].map(lambda v: MISSING if _missing(v) else str(v))
     return table
+
+
+def _count(value: Any) -> int:
+    """A mention count from a table cell (a number) or a layer cell (a list of spans)."""
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return max(1, len(mention_spans(value)))
 
 
 def _missing(v: Any) -> bool:
@@ -516,7 +528,7 @@ def _read_source(path: Path) -> str | None:
         return None
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_SENTENCE_END = SENTENCE_END_RE  # the one definition of a sentence (atlas.text)
 
 
 def sentence_around(text: str, start: int, end: int, *, max_chars: int = 220) -> Evidence | None:
@@ -547,6 +559,63 @@ def sentence_around(text: str, start: int, end: int, *, max_chars: int = 220) ->
     return Evidence(text=prefix + piece + suffix, start=s, end=e)
 
 
+def mention_spans(value: Any, start: Any = None, end: Any = None) -> list[tuple[int, int]]:
+    """Every ``[start, end]`` of a feature's ``mentions`` (a list, or JSON text as in a GeoPackage).
+
+    A feature without the field (statements, older atlases) has its own ``char_start``/``char_end``
+    as its only mention; unreadable values give that too, never an error.
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    spans: list[tuple[int, int]] = []
+    if isinstance(value, list | tuple | np.ndarray):
+        for pair in value:
+            if isinstance(pair, list | tuple | np.ndarray) and len(pair) == 2:
+                a, b = pair
+                if not (_missing(a) or _missing(b)):
+                    spans.append((int(a), int(b)))
+    if not spans and not (_missing(start) or _missing(end)):
+        spans.append((int(start), int(end)))
+    return spans
+
+
+def feature_row(layers: Mapping[str, gpd.GeoDataFrame], feature_id: str) -> dict[str, Any] | None:
+    """The layer row (properties, no geometry) of the feature with ``feature_id``, or None."""
+    for theme in THEMES:
+        frame = layers.get(theme)
+        if frame is None or not len(frame) or "id" not in frame:
+            continue
+        hit = frame[frame["id"].astype(str) == str(feature_id)]
+        if len(hit):
+            row = hit.iloc[0]
+            return {k: row[k] for k in hit.columns if k != hit.geometry.name}
+    return None
+
+
+def mention_evidence(
+    row: Mapping[str, Any], *, dirs: Sequence[str | Path] | None = None, max_chars: int = 220
+) -> list[Evidence]:
+    """The sentence of every mention of one feature (a row of a layer or of :func:`feature_table`
+    with ``source_file``, ``char_start``, ``char_end`` and ``mentions``), in text order.
+
+    Empty when the source file is not found. For :func:`feature_table` rows (where ``mentions`` is a
+    count) pass the layer row instead.
+    """
+    path = find_source(str(row.get("source_file") or ""), dirs=dirs)
+    text = _read_source(path) if path is not None else None
+    if text is None:
+        return []
+    out: list[Evidence] = []
+    for a, b in mention_spans(row.get("mentions"), row.get("char_start"), row.get("char_end")):
+        ev = sentence_around(text, a, b, max_chars=max_chars)
+        if ev is not None:
+            out.append(Evidence(ev.text, ev.start, ev.end, source_file=str(row.get("source_file"))))
+    return out
+
+
 def evidence_for(
     frame: pd.DataFrame,
     *,
@@ -554,11 +623,12 @@ def evidence_for(
     max_chars: int = 220,
     texts: Mapping[str, str] | None = None,
 ) -> dict[str, Evidence]:
-    """Feature id → the sentence of its source document holding the mention.
+    """Feature id → the sentence of its source document holding the (first) mention.
 
     ``texts`` (file name → decoded text, e.g. the workspace's stored sources) is consulted before
-    the source folders. Features whose source file is not found (or whose offsets fall outside
-    it) get no entry; the popup then shows the layer's facts only.
+    the source folders. A feature named more than once says how many more mentions it has (see
+    :func:`mention_evidence` for all of them). Features whose source file is not found (or whose
+    offsets fall outside it) get no entry; the popup then shows the layer's facts only.
     """
     out: dict[str, Evidence] = {}
     if frame is None or not len(frame) or "source_file" not in frame:
@@ -570,12 +640,17 @@ def evidence_for(
             text = _read_source(path) if path is not None else None
         if text is None:
             continue
-        for fid, cs, ce in zip(group["id"], group["char_start"], group["char_end"], strict=True):
+        counts = group["mentions"] if "mentions" in group else pd.Series(1, index=group.index)
+        for fid, cs, ce, n in zip(group["id"], group["char_start"], group["char_end"], counts, strict=True):
             if _missing(cs) or _missing(ce):
                 continue
             ev = sentence_around(text, int(cs), int(ce), max_chars=max_chars)
             if ev is not None:
-                out[str(fid)] = Evidence(ev.text, ev.start, ev.end, source_file=str(name))
+                more = _count(n) - 1
+                note = (
+                    f" 〔另有{more}处提及 {more} more mention{'s' if more > 1 else ''}〕" if more > 0 else ""
+                )
+                out[str(fid)] = Evidence(ev.text + note, ev.start, ev.end, source_file=str(name))
     return out
 
 

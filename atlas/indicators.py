@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from atlas.extract.status import is_past_review
 from atlas.models import Document, Indicator
-from atlas.text import fold
+from atlas.text import PERIOD_RE, PlanPeriod, fold, period_in, plan_period, sentence_start
 
 __all__ = [
     "ECOLOGICAL_KEYS",
@@ -319,7 +319,6 @@ _HEADER_CELL = re.compile(
     r"[^\d()（）]{0,6}(?:年均|累计|增速|增长|增幅|变化)[^\d()（）]{0,8}|"
     r"规划目标|实现情况|完成情况|进展情况|实际完成|实际)$"
 )
-_REVIEW_HEADER = re.compile(r"2015|2016|十三五|实现情况|完成情况|进展情况|实际完成|实际")
 _YEAR = re.compile(r"(?:19|20)(\d\d)")
 
 
@@ -339,8 +338,12 @@ def _is_header_cell(cell: _Cell) -> bool:
     return bool(s) and len(s) <= 14 and bool(_NAME_HEADER.match(s) or _HEADER_CELL.match(s))
 
 
-def _role(header: str) -> str:
-    """Role of a header cell: number, name, unit, attribute, base, target, growth or other."""
+def _role(header: str, target: int = 2025) -> str:
+    """Role of a header cell: number, name, unit, attribute, base, target, growth or other.
+
+    ``target`` is the target year of the table's plan period (2025 for 十四五, 2030 for 十五五):
+    that year's column is the target, earlier years are bases, later ones other.
+    """
     s = header
     if re.match(r"^(序号|编号)$", s):
         return "number"
@@ -355,9 +358,9 @@ def _role(header: str) -> str:
     m = _YEAR.search(s)
     if m:
         year = 2000 + int(m.group(1)) if s.startswith("20") else 1900 + int(m.group(1))
-        if year == 2025:
+        if year == target:
             return "target"
-        return "base" if year < 2025 else "other"
+        return "base" if year < target else "other"
     if re.search(r"年均|累计|增速|增长|增幅|变化", s):
         return "growth"
     if re.search(r"目标|规划值|预期值", s):
@@ -367,9 +370,9 @@ def _role(header: str) -> str:
     return "other"
 
 
-def _roles(header: Sequence[_Cell]) -> list[str]:
+def _roles(header: Sequence[_Cell], target: int = 2025) -> list[str]:
     """Roles of the header cells; of several base years (2015, 2020) only the last is the base."""
-    roles = [_role(c.key) for c in header]
+    roles = [_role(c.key, target) for c in header]
     bases = [k for k, r in enumerate(roles) if r == "base"]
     for k in bases[:-1]:
         roles[k] = "other"
@@ -386,6 +389,7 @@ class _Table:
     widths: list[int] = field(default_factory=list)  # cells per row line, trailing empty ones included
     categories: list[str] = field(default_factory=list)  # "spaced" layout: the category of each row
     cells: list[_Cell] = field(default_factory=list)  # "cells" layout
+    period: PlanPeriod = field(default_factory=lambda: PlanPeriod(14))  # set from the document
 
     @property
     def span(self) -> tuple[int, int]:
@@ -397,16 +401,52 @@ class _Table:
     def header_text(self) -> str:
         return "".join(c.key for c in [*self.header, *self.sub_header])
 
+    @property
+    def target_year(self) -> int:
+        return self.period.target_year
+
     def is_current_plan(self) -> bool:
-        """True for a 14th-plan table (2020 base, 2025 target); False for the 13th-plan review."""
+        """True for a table of the document's plan period (十四五: 2020 base, 2025 target; 十五五:
+        2025 base, 2030 target); False for the review of the period before it."""
         head, title = self.header_text, _squash(self.title)
-        if not any(r in ("base", "target", "growth") for r in _roles([*self.header, *self.sub_header])):
+        period, previous = self.period, self.period.previous
+        if not any(
+            r in ("base", "target", "growth")
+            for r in _roles([*self.header, *self.sub_header], self.target_year)
+        ):
             return False  # a list of projects or measures, not of indicators
-        if "2025" in head:
+        if str(period.target_year) in head:
             return True
-        if _REVIEW_HEADER.search(head) or "十三五" in title:
+        review = re.compile(
+            rf"{previous.base_year}|{previous.base_year + 1}|{previous.name}|实现情况|完成情况|进展情况|实际完成|实际"
+        )
+        if review.search(head) or previous.name in title:
             return False
-        return "十四五" in title or any(_role(c.key) == "target" for c in self.header)
+        return period.name in title or any(_role(c.key, self.target_year) == "target" for c in self.header)
+
+
+def table_period(doc_period: PlanPeriod | None, header_text: str) -> PlanPeriod:
+    """The plan period of one table: the document's, or a later one when the table's column years
+    end there (a 2025 / 2030 table in a document read as 十四五 is a 十五五 table)."""
+    latest = _latest_period(header_text)
+    if doc_period is None:
+        return latest or PlanPeriod(14)
+    return latest if latest is not None and latest.number > doc_period.number else doc_period
+
+
+def _latest_period(text: str) -> PlanPeriod | None:
+    """The latest period whose base and target years are both written in ``text`` (2025 and 2030
+    → 十五五); without such a pair, the one of the earliest year ending in 0 or 5 (a 2035 column
+    is the long-range vision, not a period)."""
+    years = {int(y) for y in re.findall(r"20\d\d", text)}
+    pairs = [y for y in years if y % 5 == 0 and y - 5 in years]
+    ends = pairs or [min((y for y in years if y % 5 == 0), default=0)]
+    return PlanPeriod.containing(max(ends)) if max(ends) else None
+
+
+def document_period(doc: Document) -> PlanPeriod | None:
+    """The plan period a document speaks in (see :func:`atlas.text.plan_period`)."""
+    return plan_period(doc.text, title=doc.title, year=doc.year)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,7 +662,7 @@ def _read_spaced(lines: list[_Line], i: int, text: str) -> tuple[_Table | None, 
     squashed = _SPACE.sub("", lines[i].text)
     start = lines[i].start + len(lines[i].text) - len(lines[i].text.lstrip())
     header = [_Cell(m.group(0), start, start) for m in _SPACED_ROLE.finditer(squashed)]
-    if len(header) < 3 or not any(_role(c.key) in ("target", "base") for c in header):
+    if len(header) < 3 or not any(_YEAR.search(c.key) or _role(c.key) in ("target", "base") for c in header):
         return None, i + 1
     table = _Table(_title_before(lines, i), header, "spaced")
     category = ""
@@ -719,7 +759,7 @@ def _cell_rows(table: _Table) -> Iterator[tuple[list[_Cell], str]]:
     current: list[_Cell] = []
     category = ""
     last = 0
-    roles = _roles(table.header)
+    roles = _roles(table.header, table.target_year)
     has_number = "number" in roles
     n_values = sum(r in ("base", "target", "growth", "other", "unit") for r in roles)
     for cell in table.cells:
@@ -842,7 +882,7 @@ def _joined_rows(table: _Table, width: int) -> Iterator[list[_Cell]]:
 
 
 def _rows(table: _Table) -> Iterator[_Row]:
-    roles = _roles(table.header)
+    roles = _roles(table.header, table.target_year)
     value_roles = [r for r in roles if r not in ("number", "name", "attribute", "category")]
     if table.layout == "spaced":
         for cells, category in zip(table.rows, table.categories, strict=True):
@@ -929,12 +969,16 @@ def _table_indicators(doc: Document, folded: str) -> tuple[list[Indicator], list
     spans: list[tuple[int, int]] = []
     region_code = doc.region.adcode if doc.region else ""
     seen: set[tuple[int, int]] = set()
-    for table in _tables(doc.text, folded):
+    tables = list(_tables(doc.text, folded))
+    # the period the document states; else the one its tables' column years end (2025 → 十四五)
+    period = document_period(doc) or _latest_period(" ".join(t.header_text for t in tables))
+    for table in tables:
         spans.append(table.span)
+        table.period = table_period(period, table.header_text)
         if not table.is_current_plan():
             logger.debug("skipping a review table in %s: %s", doc.doc_id, table.header_text)
             continue
-        target_year = 2025 if "2025" in table.header_text else None
+        target_year = table.target_year if str(table.target_year) in table.header_text else None
         last = 0
         for row in _rows(table):
             number_cells = [c for c in row.name_cells if re.fullmatch(r"\d{1,3}", c.key)]
@@ -1043,9 +1087,8 @@ _FROM = re.compile(r"由|从")
 _THEN_TO = re.compile(
     rf"[^,，。;；]{{0,8}}?(?:到|至)\s*(?:(?P<year>20\d\d)\s*年[底末]?的?)?(?P<num>{_NUMBER})\s*"
 )
-_YEAR_RE = re.compile(r"(20\d\d)\s*年|十四五(?:末|期末)|今年|去年|上年|明年")
-_FUTURE_RE = re.compile(r"到\s*20\d\d|至\s*20\d\d|力争|确保|争取|目标|预计|计划|十四五|今年|明年|要|将|努力")
-_CLAUSE_START = re.compile(r"[。；;!！?？\n]")
+_YEAR_RE = re.compile(rf"(20\d\d)\s*年|(?:{PERIOD_RE.pattern})”?(?:末|期末)|今年|去年|上年|明年")
+_FUTURE_RE = re.compile(r"到\s*20\d\d|至\s*20\d\d|力争|确保|争取|目标|预计|计划|今年|明年|要|将|努力")
 
 
 def _year_before(text: str, doc_year: int | None) -> int | None:
@@ -1055,8 +1098,8 @@ def _year_before(text: str, doc_year: int | None) -> int | None:
         token = m.group(0)
         if m.group(1):
             year = int(m.group(1))
-        elif token.startswith("十四五"):
-            year = 2025
+        elif (period := period_in(token)) is not None:
+            year = period.target_year  # 十四五末 → 2025
         elif doc_year is not None:
             year = doc_year + {"今年": 0, "明年": 1}.get(token, -1)
     return year
@@ -1067,7 +1110,8 @@ def _is_target(doc: Document, start: int, year: int | None, before: str) -> bool
     if year is not None and doc.year is not None and year != doc.year:
         return year > doc.year
     if is_past_review(doc, start):
-        return bool(_FUTURE_RE.search(before))
+        period = document_period(doc)
+        return bool(_FUTURE_RE.search(before)) or (period is not None and period.name in before)
     return True
 
 
@@ -1081,8 +1125,7 @@ def _prose_indicators(doc: Document, folded: str, *, skip: list[tuple[int, int]]
         return any(s <= a < e for s, e in skip)
 
     def sentence_before(a: int) -> str:
-        starts = [m.end() for m in _CLAUSE_START.finditer(folded, max(0, a - 200), a)]
-        return folded[starts[-1] if starts else max(0, a - 200) : a]
+        return folded[sentence_start(folded, a, floor=max(0, a - 200)) : a]
 
     taken: list[tuple[int, int]] = []
     for m in _RESPECTIVELY_RE.finditer(folded):
@@ -1103,6 +1146,7 @@ def _prose_indicators(doc: Document, folded: str, *, skip: list[tuple[int, int]]
     for m in _PROSE_RE.finditer(folded):
         if inside_table(m.start()) or any(a <= m.start() < b for a, b in taken):
             continue
+        reached_from = None  # where the 到… part of a 由…到… change starts
         if m["lname"]:
             name_span, gap, num, unit, end = m.span("lname"), m["lgap"], m["lnum"], m["lunit"], m.end()
             if "分别" in gap or (_CHANGE.search(gap) and not _LEVEL_VERB.search(gap)):
@@ -1111,13 +1155,16 @@ def _prose_indicators(doc: Document, folded: str, *, skip: list[tuple[int, int]]
                 after = _THEN_TO.match(folded, m.end())
                 if after is None or not folded.startswith(unit, after.end()):
                     continue
-                num, end = after["num"], after.end() + len(unit)
+                num, end, reached_from = after["num"], after.end() + len(unit), m.end()
         elif m["aname"]:
             name_span, num, unit, end = m.span("aname"), m["anum"], m["aunit"], m.end()
         else:
             name_span, num, unit, end = m.span("rname"), m["rnum"], m["runit"], m.end()
         start = min(name_span[0], m.start())
-        year = _year_before(sentence_before(start) + folded[start:end], doc.year)
+        if reached_from is not None:  # 由“十二五”末的41%提高到49%: the year of the value reached only
+            year = _year_before(folded[reached_from:end], doc.year)
+        else:
+            year = _year_before(sentence_before(start) + folded[start:end], doc.year)
         facts.append((start, end, text[name_span[0] : name_span[1]], num, unit, year))
 
     out = []

@@ -49,10 +49,19 @@ THEME_FIELDS: dict[str, tuple[str, ...]] = {
         "region_source",
     ),
     "regions": ("level", "province", "prefecture"),  # + counts and indicator columns
-    "parks": ("kind", "level", "status", "place"),
+    "parks": ("kind", "level", "status", "place", "mentions"),
     "red_lines": ("kind", "area_km2", "share_pct", "named_zone", "status", "statement"),
-    "corridors": ("kind", "code", "endpoints", "endpoint_codes", "status", "length_km", "leads_to"),
-    "eco_zones": ("kind", "places", "status"),
+    "corridors": (
+        "kind",
+        "code",
+        "endpoints",
+        "endpoint_codes",
+        "status",
+        "length_km",
+        "leads_to",
+        "mentions",
+    ),
+    "eco_zones": ("kind", "places", "status", "mentions"),
     "structure": ("kind", "pattern", "role", "status"),
     "indicators": (
         "key",

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from atlas._errors import InputError
+from atlas.app_data import mention_spans
 from atlas.gazetteer import Candidate, user_entry_applies
 
 #: Themes whose features can be placed by the user (red lines are region polygons by nature).
@@ -85,7 +86,16 @@ def review_items(layers: Mapping[str, gpd.GeoDataFrame]) -> list[ReviewItem]:
                 feature_ids=tuple(sorted(str(i) for i in group["id"])),
                 doc_ids=tuple(sorted({str(d) for d in group["doc_id"]})),
             )
-            rank = (ROUGH.index(worst), -len(item.feature_ids), -len(item.doc_ids), theme, item.name)
+            named = sum(
+                len(mention_spans(m, a, b)) or 1
+                for m, a, b in zip(
+                    group["mentions"] if "mentions" in group else [None] * len(group),
+                    group["char_start"],
+                    group["char_end"],
+                    strict=True,
+                )
+            )
+            rank = (ROUGH.index(worst), -named, -len(item.doc_ids), theme, item.name)
             items.append((rank, item))
     return [item for _, item in sorted(items, key=lambda x: x[0])]
 

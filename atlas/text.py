@@ -6,13 +6,18 @@ length-preserving, so rules can match on folded text and report spans into the o
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
-_SENTENCE_END = "。！？；!?;\n"
-_SENTENCE_RE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+[{re.escape(_SENTENCE_END)}]*")
+#: Characters that end a sentence (full-width and folded forms, and line breaks).
+SENTENCE_END = "。！？；!?;\n"
+#: One sentence end (for ``finditer``/``search`` by callers that walk sentences themselves).
+SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}]")
+_SENTENCE_RE = re.compile(f"[^{re.escape(SENTENCE_END)}]+[{re.escape(SENTENCE_END)}]*")
 
 #: Administrative suffixes, longest first, for stripping a unit name to its core.
 ADMIN_SUFFIXES: tuple[str, ...] = (
@@ -88,6 +93,35 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
             yield a, b
 
 
+@lru_cache(maxsize=16)
+def _sentence_end_offsets(text: str) -> tuple[int, ...]:
+    """Offsets of every sentence end of ``text``, found once: a long run-on sentence then costs a
+    lookup, not its length, for every mention in it."""
+    return tuple(m.start() for m in SENTENCE_END_RE.finditer(text))
+
+
+def sentence_start(text: str, i: int, *, floor: int = 0) -> int:
+    """Offset just after the last sentence end before ``i`` (``floor`` when there is none)."""
+    ends = _sentence_end_offsets(text)
+    k = bisect.bisect_left(ends, i) - 1
+    return ends[k] + 1 if k >= 0 and ends[k] >= floor else floor
+
+
+def sentence_end(text: str, i: int, *, ceiling: int | None = None) -> int:
+    """Offset of the first sentence end at or after ``i`` (``ceiling`` or the text's end if none);
+    the terminator itself is not included."""
+    stop = len(text) if ceiling is None else ceiling
+    ends = _sentence_end_offsets(text)
+    k = bisect.bisect_left(ends, i)
+    return ends[k] if k < len(ends) and ends[k] < stop else stop
+
+
+def sentence_bounds(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """``(a, b)`` of the sentence holding ``text[start:end]``: from after the previous sentence
+    end to the next one (terminator excluded). The one definition of a sentence used by every stage."""
+    return sentence_start(text, start), sentence_end(text, start if end is None else end)
+
+
 def strip_admin_suffix(name: str) -> str:
     """The core of an administrative name: 霍州市 → 霍州, 盐湖区 → 盐湖; never shorter than 2 chars."""
     for suffix in ADMIN_SUFFIXES:
@@ -128,3 +162,74 @@ def chinese_number(token: str) -> int | None:
 def is_cjk(ch: str) -> bool:
     """True for a CJK unified ideograph."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+# -- five-year plan periods -------------------------------------------------------------------------
+#: A period written as 十三五 / “十四五” / 十五五, or 第十四个五年规划.
+PERIOD_RE = re.compile(r"十([一二三四五六七八九])五|第十([一二三四五六七八九])个五年")
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    """A five-year plan period: the 14th (十四五) runs from its 2020 base to its 2025 target."""
+
+    number: int
+
+    @property
+    def target_year(self) -> int:
+        return 1955 + 5 * self.number
+
+    @property
+    def base_year(self) -> int:
+        return self.target_year - 5
+
+    @property
+    def name(self) -> str:
+        return f"十{'一二三四五六七八九'[self.number - 11]}五"
+
+    @property
+    def previous(self) -> PlanPeriod:
+        return PlanPeriod(self.number - 1)
+
+    @classmethod
+    def containing(cls, year: int) -> PlanPeriod:
+        """The period that ``year`` falls in (after its base year, up to its target year).
+
+        2021–2025 → 十四五, 2026 → 十五五; a 2020 work report still speaks in the 十三五's last year.
+        """
+        return cls((year - 1956) // 5 + 1)
+
+
+def _period_of(m: re.Match[str]) -> PlanPeriod:
+    return PlanPeriod(10 + _DIGITS[m.group(1) or m.group(2)])
+
+
+def period_in(text: str) -> PlanPeriod | None:
+    """The plan period written at the start of ``text`` (十四五末 → 十四五), or None."""
+    m = PERIOD_RE.match(text)
+    return None if m is None else _period_of(m)
+
+
+def period_mentions(text: str) -> list[PlanPeriod]:
+    """Every plan period written in ``text``, in order (十一五 … 十九五)."""
+    return [_period_of(m) for m in PERIOD_RE.finditer(text)]
+
+
+def plan_period(text: str, *, title: str = "", year: int | None = None) -> PlanPeriod | None:
+    """The period a document plans for, read from the document itself.
+
+    The title decides when it names a period (the last one it names: …十四五规划和二〇三五年…);
+    else the document's year (a 2026 work report speaks in the 十五五); else the period the text names
+    most often, the later one on a tie. None when nothing says.
+    """
+    named = period_mentions(title)
+    if named:
+        return named[-1]
+    if year is not None and 1990 <= year <= 2100:
+        return PlanPeriod.containing(year)
+    counts: dict[int, int] = {}
+    for p in period_mentions(text):
+        counts[p.number] = counts.get(p.number, 0) + 1
+    if not counts:
+        return None
+    return PlanPeriod(max(counts, key=lambda n: (counts[n], n)))

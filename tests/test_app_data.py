@@ -122,6 +122,43 @@ def test_evidence_missing_sources_and_unsafe_names(layers, tmp_path):
     assert app_data.find_source(OTHER_NAME, dirs=[tmp_path]) == tmp_path / OTHER_NAME
 
 
+def test_every_mention_of_a_feature_and_the_popup_count(layers, atlas_root):
+    from app_fixtures import SOURCE_TEXT
+
+    spans = [[i, i + 2] for i in range(len(SOURCE_TEXT)) if SOURCE_TEXT.startswith("生态", i)]
+    assert len(spans) == 3
+    row = {"source_file": SOURCE_NAME, "char_start": spans[0][0], "char_end": spans[0][1], "mentions": spans}
+    found = app_data.mention_evidence(row, dirs=[atlas_root / "sources"])
+    assert [ev.text for ev in found] == [
+        "第一章 生态保护",
+        f"推进南河生态廊道建设{IMG}，改善水环境。",
+        "全市生态保护红线面积不低于120平方公里。",
+    ]
+    assert all(ev.text[ev.start : ev.end] == "生态" for ev in found)
+    # a GeoPackage keeps the list as JSON text; a feature without the field is its own one mention
+    assert app_data.mention_spans(json.dumps(spans)) == [tuple(s) for s in spans]
+    assert app_data.mention_spans(None, 4, 9) == [(4, 9)] and app_data.mention_spans("not json") == []
+    table = pd.DataFrame(
+        {
+            "id": ["a"],
+            "source_file": [SOURCE_NAME],
+            "char_start": spans[0][0],
+            "char_end": spans[0][1],
+            "mentions": [3],
+        }
+    )
+    (ev,) = app_data.evidence_for(table, dirs=[atlas_root / "sources"]).values()
+    assert (
+        ev.text == "第一章 生态保护 〔另有2处提及 2 more mentions〕" and ev.text[ev.start : ev.end] == "生态"
+    )
+    assert app_data.feature_table(layers)["mentions"].tolist() == [1] * len(app_data.feature_table(layers))
+    some_id = str(layers["parks"]["id"].iloc[0])
+    assert (
+        app_data.feature_row(layers, some_id)["id"] == some_id
+        and app_data.feature_row(layers, "none") is None
+    )
+
+
 def test_sentence_around_long_sentence_is_cut_around_the_mention():
     text = "前言。" + "甲" * 300 + "目标公园" + "乙" * 300 + "。后记"
     start = text.index("目标公园")

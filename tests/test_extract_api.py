@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atlas._errors import InputError
+from atlas.boundaries import load_boundaries
 from atlas.extract import mentions_from_document, mentions_from_documents
 from atlas.models import Document
 from atlas.settings import PLANS_DIR
@@ -63,3 +64,61 @@ def test_sample_plan_names_and_offsets() -> None:
     for m in got:
         if m.theme == "parks" and m.name.isalpha():
             assert source[m.char_start : m.char_end] == m.name
+
+
+def test_one_feature_per_entity_with_every_mention() -> None:
+    text = "新建红柳湿地公园。红柳湿地公园年内开放。扩建 红柳湿地公园 停车场。严守生态保护红线。守住生态保护红线。"
+    got = mentions_from_document(_doc(text, start=5), themes=["parks", "red_lines"])
+    parks = [m for m in got if m.theme == "parks"]
+    assert len(parks) == 1
+    (park,) = parks
+    first = text.index("红柳")
+    assert (park.name, park.char_start, park.char_end) == ("红柳湿地公园", first + 5, first + 11)
+    spans = [[text.index("红柳", k) + 5, text.index("红柳", k) + 11] for k in (0, first + 1, first + 10)]
+    assert park.get("mentions") == spans
+    assert park.get("status") == "planned"  # the first mention's status
+    # statements are not entities: each red-line statement stays a feature of its own
+    assert len([m for m in got if m.theme == "red_lines"]) == 2
+
+
+def test_a_route_code_written_two_ways_is_one_corridor() -> None:
+    got = mentions_from_document(_doc("改造国道G318。完成318国道拓宽。"), themes=["corridors"])
+    assert [(m.name, m.get("code"), len(m.get("mentions"))) for m in got] == [("国道G318", "G318", 2)]
+
+
+def test_a_coded_road_written_with_its_ends_is_named_by_its_code() -> None:
+    text = "改造G214西宁-景洪公路。G214城区段改线,G214西宁-景洪公路全线贯通。"
+    unit = load_boundaries().get("530800")  # 普洱市, 云南
+    doc = Document("t", "", "work_report", 2021, unit, text, "t.txt", 0, len(text))
+    got = mentions_from_document(doc, themes=["corridors"])
+    assert [(m.name, m.get("code"), m.get("endpoints"), len(m.get("mentions"))) for m in got] == [
+        ("G214", "G214", ["西宁市", "景洪市"], 3)
+    ]
+    assert (got[0].char_start, got[0].char_end) == (2, 13)  # the first mention, as written
+
+
+def test_a_road_leading_off_a_coded_road_stays_its_own_corridor() -> None:
+    text = "新建G219-喀纳斯公路,G219路面改造。"
+    got = mentions_from_document(_doc(text), themes=["corridors"])
+    assert sorted(m.name for m in got) == ["G219", "G219-喀纳斯公路"]
+
+
+def test_expressway_with_a_code_keeps_its_own_name() -> None:
+    text = "G75兰海高速公路扩容。"
+    got = mentions_from_document(_doc(text), themes=["corridors"])
+    assert [(m.name, m.get("code")) for m in got] == [("G75兰海高速公路", "G75")]
+
+
+def test_a_national_document_is_read_with_the_names_of_all_of_china() -> None:
+    from atlas.boundaries import COUNTRY
+
+    text = "支持海南热带雨林国家公园建设,加强雅鲁藏布江流域保护。"
+    doc = Document("t", "", "work_report", 2021, COUNTRY, text, "t.txt", 0, len(text))
+    got = mentions_from_document(doc, themes=["parks", "eco_zones"])
+    assert [m.name for m in got] == ["海南热带雨林国家公园", "雅鲁藏布江流域"]
+
+
+def test_a_coded_road_continued_to_a_written_end_is_its_own_corridor() -> None:
+    text = "改造省道203线,新建省道203线至乌什塔拉公路。"
+    got = mentions_from_document(_doc(text), themes=["corridors"])
+    assert sorted(m.name for m in got) == ["省道203线", "省道203线至乌什塔拉公路"]

@@ -302,3 +302,80 @@ def test_sample_huozhou_outline(sample_mentions):
     assert by_name["侯马至霍州轻轨"].get("endpoints") == ["侯马市", "霍州市"]
     assert by_name["国道G108"].get("code") == "G108"
     assert {"霍永高速公路", "霍黎高速公路", "霍州市通用机场", "中欧(亚)班列", "七里峪云轨道"} <= set(by_name)
+
+
+# -- ends of abbreviations, far from the sample plans ---------------------------------------------
+CHUXIONG = "532300"  # 楚雄彝族自治州, 云南 (a prefecture)
+BAOTOU = "150200"  # 包头市, 内蒙古
+XINGNING = "441481"  # 兴宁市, 梅州市, 广东
+SHANGZHI = "230183"  # 尚志市, 哈尔滨市, 黑龙江
+KASHGAR = "653100"  # 喀什地区, 新疆
+MENGHAI = "532822"  # 勐海县, 西双版纳, 云南
+SHANTOU = "440500"  # 汕头市, 广东
+
+
+def test_an_autonomous_prefecture_as_an_end_is_its_seat_city():
+    assert _found("推进楚大高速扩容。", CHUXIONG) == [("楚大高速", "expressway", ["楚雄市", "大理市"])]
+    assert _found("建成喀什至和田铁路。", KASHGAR) == [("喀什至和田铁路", "railway", ["喀什市", "和田市"])]
+
+
+def test_two_initials_are_places_of_one_rank():
+    # 鹤 can only be 鹤岗市 (黑龙江): its partner is the city 大连市, not the nearer county 大安市
+    assert _found("鹤大高速穿境而过。", "220500") == [("鹤大高速", "expressway", ["鹤岗市", "大连市"])]
+    # two counties of the region's own prefecture before the provincial capital 长春市
+    assert _found("抚长高速建成通车。", "220600") == [
+        ("抚长高速", "expressway", ["抚松县", "长白朝鲜族自治县"])
+    ]
+
+
+def test_a_chain_of_four_cities_and_a_chain_with_a_county_level_city():
+    assert _found("谋划呼包鄂榆城际铁路。", BAOTOU) == [
+        ("呼包鄂榆城际铁路", "intercity_rail", ["呼和浩特市", "包头市", "鄂尔多斯市", "榆林市"])
+    ]
+    assert _found("张吉怀高铁通车。", "430800") == [
+        ("张吉怀高铁", "high_speed_rail", ["张家界市", "吉首市", "怀化市"])
+    ]
+
+
+def test_a_long_route_names_a_far_city_not_its_district():
+    from atlas.extract._corridor_places import NATIONAL_TIERS, PROVINCE_TIERS, resolve_initial
+
+    region = load_boundaries().get(SHANTOU)
+    assert resolve_initial("天", region, max_tier=NATIONAL_TIERS).name == "天津市"
+    assert resolve_initial("天", region, max_tier=PROVINCE_TIERS).name == "天河区"  # a local road
+
+
+def test_an_expressway_named_like_a_village_joins_two_counties_of_the_prefecture():
+    # 永宁 is a village of 丽江市, but an expressway is not named after one village
+    assert _found("永宁高速建成通车。", "530700") == [
+        ("永宁高速", "expressway", ["永胜县", "宁蒗彝族自治县"])
+    ]
+
+
+def test_towns_of_the_region_before_far_counties_of_the_same_name():
+    assert _found("完成合水至永和公路改造。", XINGNING) == [
+        ("合水至永和公路", "county_road", ["合水镇", "永和镇"])
+    ]
+    assert _found("新建元宝至庆阳道路。", SHANGZHI) == [
+        ("元宝至庆阳道路", "county_road", ["元宝镇", "庆阳镇"])
+    ]
+
+
+def test_a_boundary_as_an_end_is_the_unit_beyond_it():
+    assert _found("改造勐海-澜沧界公路。", MENGHAI) == [
+        ("勐海-澜沧界公路", "county_road", ["勐海县", "澜沧拉祜族自治县"])
+    ]
+    assert _found("新建元宝-黑龙江界公路。", SHANGZHI)[0][2] == ["元宝镇", "黑龙江省"]
+
+
+def test_several_written_places_share_an_initial():
+    # both 永仁 and 永胜 are written out: 永 of 宾永高速 stays the one near the region
+    text = "建成永仁至永胜高速公路,推进宾永高速建设。"
+    assert _found(text, "530700")[-1] == ("宾永高速", "expressway", ["宾川县", "永胜县"])
+
+
+def test_a_village_of_the_region_does_not_hide_a_city_of_a_neighbouring_province():
+    from atlas.extract._corridor_places import local_place_names
+
+    assert local_place_names(CHANGZHI).get("安阳") == "安阳村"  # a village of 长治市
+    assert _found("谋划长治—安阳城际铁路。", CHANGZHI)[0][2] == ["长治市", "安阳市"]

@@ -150,3 +150,27 @@ def test_purpose_words_and_categories_make_no_corridor() -> None:
         "扛起陆海新通道建设重任。",
     ):
         assert [m.name for m in corridor_mentions(_doc(text, "450100"))] == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "整治“六江两岸”生态岸线。",  # a count of rivers
+        "根治黑臭河、垃圾河，改善水生态。",  # conditions, not names
+        "推进“千亩湿地、百里清水”生态工程。",  # amounts
+        "南宁邕江环境整治工程年内完工。",  # 环 starts 环境 here, not a scope word
+    ],
+)
+def test_counts_conditions_and_compounds_are_not_zones(text: str) -> None:
+    assert _zones(text, "450100") == []
+
+
+def test_more_verbs_and_form_words_before_parks() -> None:
+    assert _parks("着力解决翠湖森林公园管护难题。") == ["翠湖森林公园"]
+    assert _parks("沿河布置串珠式小公园。") == []
+
+
+def test_numbers_inside_names_are_kept() -> None:
+    # 七里 and 十里 are parts of the names, not amounts
+    got = _zones("保护五里沟水库和十里河水源地生态。")
+    assert ("五里沟水库", "lake_reservoir") in got and ("十里河水源地", "water_source_protection") in got

@@ -17,43 +17,18 @@ from typing import Any
 
 import ahocorasick
 
+from atlas._errors import InputError
+from atlas.extract import vocab
 from atlas.models import Document, Mention
 from atlas.text import fold, is_cjk, sentences
 
 log = logging.getLogger("atlas")
 
-#: Verbs, adverbs and function words that never end a proper name: a name starts after the last
-#: one before its suffix. Longest first inside the alternation.
-STOP_WORDS: tuple[str, ...] = (
-    # verbs of plans and reports
-    "建设", "打造", "依托", "推进", "加快", "实施", "完成", "投资", "规划", "提升", "创建", "加强",
-    "开展", "启动", "推动", "支持", "围绕", "聚焦", "整合", "利用", "借助", "发挥", "立足", "构建",
-    "形成", "包括", "新建", "改造", "完善", "持续", "全面", "积极", "大力", "申报", "成功", "获评",
-    "开发", "发展", "建成", "实现", "确保", "加大", "强化", "落实", "坚持", "培育", "引进", "谋划",
-    "争取", "重点", "着力", "主动", "深入", "深化", "努力", "力争", "进一步", "不断", "做好", "抓好",
-    "办好", "用好", "优化", "改善", "恢复", "治理", "修复", "提高", "增强", "扩大", "保障", "促进",
-    "带动", "辐射", "串联", "连接", "联通", "对接", "融入", "衔接", "延伸", "通往", "经过", "途经",
-    "途径", "穿越", "覆盖", "拥有", "具有", "位于", "地处", "坐落", "进驻", "结合", "配合", "凸显",
-    "突出", "彰显", "挖掘", "弘扬", "传承", "成为", "作为", "列入", "纳入", "建立", "健全", "设立",
-    "承办", "举办", "编制", "开放", "挂牌", "验收", "晋升", "跻身", "入选", "评为", "保护好",
-    "保护", "科学", "高标准", "高起点", "高质量", "高水平", "高品质", "投资建设", "规划建设", "生态修复",
-    "提档升级", "升级", "扩建", "管护", "整治", "综合", "统筹", "严格", "严守", "坚守", "守住", "划定",
-    "加速", "配套", "环绕", "毗邻", "紧邻", "依山", "傍水", "享有", "拓展", "服务", "保持", "维护",
-    "开工", "续建", "推介", "宣传", "塑造", "创新", "探索", "鼓励", "引导", "提供", "涵盖", "包含",
-    "新增", "赋能", "丰富", "营造", "带领", "打响", "叫响", "擦亮", "做强", "做大",
-    "做优", "做精", "守护", "呵护", "捍卫", "巩固", "进", "沿", "百里", "流域", "打赢", "紧抓", "根据", "依据", "按照", "构筑", "筑牢", "布局", "环",
-    # direction and scope words in front of a name
-    "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部", "西南部", "镇域", "县域",
-    "市域", "区域", "境内", "全县", "全市", "全区", "全省", "周边", "沿线", "一带", "山系", "山脉",
-    # function words
-    "以及", "并且", "还有", "其中", "一批", "一系列", "一个", "一处", "一座", "等", "的", "和", "与",
-    "及", "或", "并", "以", "对", "在", "于", "向", "从", "由", "把", "将", "为", "是", "了", "着",
-    "之", "其", "该", "各", "使", "让", "到", "至", "即", "指", "如", "有",
-)  # fmt: skip
-#: Verb shapes that no word list can enumerate: a verb with the resultative 起 (昂起, 扛起, 掀起) and a
-#: verb acting on a plaque or rating (挂牌, 复牌, 授牌, 摘牌). A name never holds either.
-VERB_SHAPES = r"[\u4e00-\u9fff]起(?=[\u4e00-\u9fff])|[\u4e00-\u9fff]牌(?![坊楼])(?=[\u4e00-\u9fff])"
-_STOP_RE = re.compile("|".join(sorted(map(re.escape, STOP_WORDS), key=len, reverse=True)) + "|" + VERB_SHAPES)
+#: Verbs, adverbs, function, direction and scope words that never end a proper name: a name
+#: starts after the last one before its suffix (see :mod:`atlas.extract.vocab`).
+STOP_WORDS: tuple[str, ...] = vocab.STOP_WORDS + vocab.NAME_STOP_EXTRA
+VERB_SHAPES = vocab.VERB_SHAPES
+_STOP_RE = vocab.alternation(STOP_WORDS, VERB_SHAPES)
 
 #: Words that alone do not make a name (城市公园, 国家森林公园, 人工湿地 …).
 GENERIC_WORDS: tuple[str, ...] = (
@@ -73,7 +48,7 @@ _GENERIC_RE = re.compile(
 )
 #: Evaluative and adjectival words that praise or classify rather than name: …性 (标志性, 代表性),
 #: …牌 (王牌, 金牌), …级/型/类/式 (高等级, 复合型): a core ending in one of these is no name.
-_ADJECTIVE_END = re.compile(r"(?:[\u4e00-\u9fff][性牌型类式]|等级|档次)$")
+_ADJECTIVE_END = re.compile(r"(?:[\u4e00-\u9fff][性牌型类式][大小新老]?|等级|档次)$")
 
 #: Level words written in or before a park name.
 LEVEL_RE = re.compile(r"国家级|国家|全国|省级|市级|县级|自治区级")
@@ -117,33 +92,37 @@ def iter_sentences(text: str) -> Iterator[tuple[int, int]]:
 
 # -- administrative names of the document's region (protect them from cutting) ---------------------
 @lru_cache(maxsize=64)
-def admin_automaton(region_code: str | None) -> ahocorasick.Automaton | None:
-    """Aho-Corasick automaton of county and town names near ``region_code`` (None when unavailable)."""
+def admin_automaton(region_code: str | None) -> ahocorasick.Automaton:
+    """Aho-Corasick automaton of the county and town names near ``region_code``.
+
+    County-level and higher units of the region's province (all of China when the region is
+    unknown or the whole country) and the towns of the region. The data are part of the installation: a missing
+    boundary package or location dictionary raises :class:`~atlas._errors.DataMissingError`
+    instead of silently cutting names without protection.
+    """
+    from atlas.admin_tree import load_admin_tree
+    from atlas.boundaries import load_boundaries
+
     names: set[str] = set()
-    try:
-        from atlas.boundaries import load_boundaries
-
-        b = load_boundaries()
-        province = region_code[:2] if region_code else None
-        for unit in b.units.values():
-            if province is None or unit.adcode.startswith(province):
-                names.add(unit.name)
-                if len(unit.short_name) >= 2:
-                    names.add(unit.short_name)
-    except Exception as exc:  # pragma: no cover - boundary data missing
-        log.debug("no boundary names for name cutting: %s", exc)
+    b = load_boundaries()
+    province = region_code[:2] if region_code else None
+    if province is not None and not any(code.startswith(province) for code in b.units):
+        province = None  # the whole country (100000) as region: the names of all of China
+    for unit in b.units.values():
+        if province is None or unit.adcode.startswith(province):
+            names.add(unit.name)
+            if len(unit.short_name) >= 2:
+                names.add(unit.short_name)
     if region_code:
+        prefix = region_code[:4] if region_code.endswith("00") else region_code
         try:
-            from atlas.admin_tree import load_admin_tree
-
-            prefix = region_code[:4] if region_code.endswith("00") else region_code
-            for name, places in load_admin_tree().names_in(prefix, aliases=False).items():
-                if any(p.level == "town" for p in places) and len(name) >= 2:
-                    names.add(name)
-        except Exception as exc:  # admin tree is optional
-            log.debug("no town names for name cutting: %s", exc)
-    if not names:
-        return None
+            towns = load_admin_tree().names_in(prefix, aliases=False)
+        except InputError as exc:  # a code the location dictionary does not know: no towns
+            log.warning("no town names for %s: %s", region_code, exc)
+            towns = {}
+        for name, places in towns.items():
+            if any(p.level == "town" for p in places) and len(name) >= 2:
+                names.add(name)
     auto = ahocorasick.Automaton()
     for name in names:
         auto.add_word(name, len(name))

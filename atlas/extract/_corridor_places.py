@@ -22,6 +22,10 @@ Tiers for one initial character (lower wins, ties broken by distance to the regi
 10. prefectures / counties of the province whose short name *contains* the character (同 → 大同市).
 
 Local roads (…公路, …线, tourism roads) accept tiers up to 4, long-distance routes up to 10.
+For a long-distance route another city's urban district (市辖区) of tiers 3–4 counts as tier 5 and
+ranks after the cities of that tier; the two initials of a route are resolved together, as places
+of one rank (:func:`resolve_initials`); an autonomous prefecture, 地区 or 盟 as an end is its seat
+city of the same name (大理白族自治州 → 大理市).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from functools import lru_cache
 
 import shapely
 
+from atlas._errors import InputError
 from atlas.boundaries import Boundaries, load_boundaries
 from atlas.models import AdminUnit
 
@@ -156,12 +161,84 @@ def resolve_initial(
     Endpoint or None
         The best candidate, or None when no unit of an accepted tier starts with ``char``.
     """
+    found = _initial_candidates(char, region, max_tier)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4096)
+def resolve_initials(
+    chars: str, region: AdminUnit | None, *, max_tier: int = NATIONAL_TIERS
+) -> tuple[Endpoint, ...] | None:
+    """The units meant by all the initials of one abbreviated name, resolved together.
+
+    The two ends of one route are places of one rank: two prefecture-level cities (鹤大 → 鹤岗市,
+    大连市, not the county 大安市 that is nearer), or two counties (抚长 → 抚松县, 长白县 in a
+    document of their prefecture, not 长春市). When every initial can be a unit of the same rank
+    (prefecture-level, municipalities included, or county-level; the document's own region
+    counts as either) and no end is more than one tier below its own best candidate, the rank
+    whose candidates have the smallest tiers in total wins (ties: the smaller total distance to
+    the region); otherwise, and for names of three or four
+    initials (a chain of stops), each initial is resolved on its own (:func:`resolve_initial`).
+    None when some initial does not resolve.
+    """
+    per_char = [_initial_candidates(ch, region, max_tier) for ch in chars]
+    if not all(per_char):
+        return None
+    if len(chars) != 2:  # 张吉怀: a chain of stops mixes ranks (吉首市 among cities)
+        return tuple(cands[0] for cands in per_char)
+    best: tuple[int, float, tuple[Endpoint, ...]] | None = None
+    for rank in ("prefecture", "county"):
+        chosen: list[Endpoint] = []
+        for cands in per_char:
+            pick = next((e for e in cands if e.tier == 0 or _rank(e) == rank), None)
+            if pick is None or pick.tier > cands[0].tier + 1:
+                break  # 武阳: 武汉市 and the county 阳新县 nearby, not the far city 阳泉市
+            chosen.append(pick)
+        else:
+            cost = (sum(e.tier for e in chosen), sum(_dist_code(e.adcode, region) for e in chosen))
+            if best is None or cost < best[:2]:
+                best = (*cost, tuple(chosen))
+    if best is not None and len({e.name for e in best[2]}) == len(chars):
+        return best[2]
+    return tuple(cands[0] for cands in per_char)
+
+
+def same_rank(ends: tuple[Endpoint, ...]) -> bool:
+    """True when all ends are prefecture-level cities, or all county-level units."""
+    ranks = {_rank(e) for e in ends}
+    return len(ranks) == 1 and None not in ranks
+
+
+def _rank(e: Endpoint) -> str | None:
+    """``prefecture`` for prefecture-level cities and municipalities, ``county`` for counties."""
+    if e.adcode is None or e.tier >= 9:  # a town, or a province by its abbreviation
+        return None
+    unit = _index().boundaries.get(e.adcode)
+    if unit.level == "county":
+        if _seat_prefecture(unit.adcode) is not None:
+            return "prefecture"
+        return "county"
+    return "prefecture"
+
+
+def _dist_code(code: str | None, region: AdminUnit | None) -> float:
+    return 0.0 if region is None or code is None else distance_deg(code, region.adcode)
+
+
+@lru_cache(maxsize=4096)
+def _initial_candidates(char: str, region: AdminUnit | None, max_tier: int) -> tuple[Endpoint, ...]:
+    """Every unit an initial may stand for within ``max_tier``, best first (tier, then distance)."""
     idx = _index()
     candidates: list[tuple[int, float, str, str, str | None]] = []
     for unit in idx.by_initial.get(char, ()):
         tier = _tier(unit, region)
+        dist = _dist(unit, region)
+        if tier > 2 and max_tier > PROVINCE_TIERS and _is_district(unit):
+            # a long route names a far city before another city's district (张 → 张家界市, not
+            # 十堰's 张湾区); the district stays a candidate (寻沾 → 寻甸县, 沾益区)
+            tier, dist = max(tier, 5), dist + _DISTRICT_PENALTY
         if tier <= max_tier:
-            candidates.append((tier, _dist(unit, region), unit.adcode, unit.name, unit.adcode))
+            candidates.append((tier, dist, unit.adcode, unit.name, unit.adcode))
     code = MUNICIPALITY_ABBREVIATIONS.get(char)
     if code is not None and max_tier >= 5:
         unit = idx.boundaries.get(code)
@@ -178,10 +255,57 @@ def resolve_initial(
         for unit in idx.by_char.get(char, ()):
             if unit.province_code == region.province_code and unit.level != "province":
                 candidates.append((10, _dist(unit, region), unit.adcode, unit.name, unit.adcode))
-    if not candidates:
-        return None
-    tier, _, _, name, adcode = min(candidates, key=lambda c: c[:3])
-    return Endpoint(name, adcode, tier)
+    candidates.sort(key=lambda c: c[:3])
+    return tuple(_at_seat(Endpoint(name, adcode, tier)) for tier, _, _, name, adcode in candidates)
+
+
+#: Added to a far district's distance so that it ranks after every city of its tier.
+_DISTRICT_PENALTY = 1000.0
+
+
+def _is_district(unit: AdminUnit) -> bool:
+    """A city's urban district (市辖区: 张湾区, 忻府区), not a county or county-level city."""
+    return unit.level == "county" and unit.name.endswith("区")
+
+
+def _at_seat(e: Endpoint) -> Endpoint:
+    """An autonomous prefecture, 地区 or 盟 as an end of a route is its seat city of the same
+    name (大丽铁路 → 大理市, not the whole 大理白族自治州; 阿克苏地区 → 阿克苏市)."""
+    if e.adcode is None:
+        return e
+    seat = _seat_city(e.adcode)
+    return e if seat is None else Endpoint(seat.name, seat.adcode, e.tier)
+
+
+def _seat_city(code: str) -> AdminUnit | None:
+    """The county-level city named like prefecture ``code`` (a 自治州, 地区 or 盟), or None."""
+    return _seats().get(code)
+
+
+@lru_cache(maxsize=1)
+def _seats() -> dict[str, AdminUnit]:
+    """Prefecture adcode → its seat of the same short name, for 自治州 / 地区 / 盟 prefectures."""
+    units = _index().boundaries.units
+    out: dict[str, AdminUnit] = {}
+    for u in units.values():
+        pref = units.get(u.prefecture_code)
+        if (
+            u.level == "county"
+            and u.name.endswith("市")
+            and pref is not None
+            and pref.level == "prefecture"
+            and pref.name.endswith(("自治州", "地区", "盟"))
+            and u.short_name == pref.short_name
+        ):
+            out[pref.adcode] = u
+    return out
+
+
+def _seat_prefecture(code: str) -> str | None:
+    """The prefecture whose seat city (see :func:`_seat_city`) is county ``code``, or None."""
+    pref = code[:4] + "00"
+    seat = _seats().get(pref)
+    return pref if seat is not None and seat.adcode == code else None
 
 
 @lru_cache(maxsize=64)
@@ -219,7 +343,7 @@ def resolve_name(name: str, region: AdminUnit | None) -> Endpoint | None:
             u.adcode,
         ),
     )
-    return Endpoint(best.name, best.adcode, _tier(best, region))
+    return _at_seat(Endpoint(best.name, best.adcode, _tier(best, region)))
 
 
 @lru_cache(maxsize=64)
@@ -227,14 +351,14 @@ def _local_places(region_code: str | None) -> dict[str, tuple[str, str]]:
     """Town and village names (and short aliases) of a region → (full name, level); towns first."""
     if not region_code:
         return {}
-    try:
-        from atlas.admin_tree import load_admin_tree
+    from atlas.admin_tree import load_admin_tree
 
-        tree = load_admin_tree()
-        prefix = region_code[:4] if region_code.endswith("00") else region_code
+    tree = load_admin_tree()  # part of the installation: DataMissingError when it is not there
+    prefix = region_code[:4] if region_code.endswith("00") else region_code
+    try:
         names = tree.names_in(prefix)
-    except Exception as exc:  # the hierarchy is optional for corridors
-        log.debug("no town/village names for %s: %s", region_code, exc)
+    except InputError as exc:  # a code the location dictionary does not know: no towns
+        log.warning("no town/village names for %s: %s", region_code, exc)
         return {}
     out: dict[str, tuple[str, str]] = {}
     for key, places in names.items():
@@ -261,17 +385,20 @@ def _local_names(region_code: str | None) -> dict[str, str]:
 def resolve_place(name: str, region: AdminUnit | None) -> Endpoint:
     """A written endpoint as a full place name: an administrative unit, a town or village, or itself.
 
-    侯马 → 侯马市 (141081); 尉侯 → 尉侯村 (no adcode) when it is a village of the region; a county
+    侯马 → 侯马市 (141081); 尉侯 → 尉侯村 (no adcode) when it is a village of the region; a town of
+    the region wins over a unit outside the region's province (平阳镇 before 平阳县 of 浙江), a
+    village does not (安阳 stays 安阳市); a county
     written before one of its places keeps it (古县北平 → 古县北平镇), the region itself is dropped
     (霍州市七里峪 → 七里峪村); anything else is kept as written with no adcode.
     """
     unit = resolve_name(name, region)
-    if unit is not None:
-        return unit
     code = region.adcode if region else None
     local = local_place_names(code)
     full = local.get(name)
-    if full is not None:
+    is_town = full is not None and _local_places(code).get(name, ("", ""))[1] == "town"
+    if unit is not None and (not is_town or unit.tier <= PROVINCE_TIERS):
+        return unit  # a village never hides a city (安阳 → 安阳市, not a village 安阳村)
+    if full is not None:  # a town of the region before a unit of a far province (平阳 → 平阳镇)
         return Endpoint(full, None, 3)
     for k in range(len(name) - 2, 1, -1):
         head = resolve_name(name[:k], region)

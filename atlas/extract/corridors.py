@@ -33,16 +33,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from atlas.extract._common import VERB_SHAPES
+from atlas.extract import vocab
+from atlas.extract._common import VERB_SHAPES, folded_text, make_mention
 from atlas.extract._corridor_places import (
     NATIONAL_TIERS,
     PROVINCE_TIERS,
     Endpoint,
     distance_deg,
     is_known_place,
+    local_place_names,
     nearby_admin_names,
     resolve_initial,
+    resolve_initials,
     resolve_place,
+    same_rank,
 )
 from atlas.models import AdminUnit, Document, Mention
 from atlas.text import fold, is_cjk, sentences
@@ -141,26 +145,10 @@ def _words(block: str) -> list[str]:
     return block.split()
 
 
-#: Verbs, adverbs and function words that end the left context of a name. Tried from the right:
-#: the shortest body that parses wins, so a character shared with a name costs nothing.
-_STOPWORDS = sorted(
-    set(
-        _words("""
-加快 推进 推动 建设 新建 改建 扩建 改扩建 改造 提升 开工 完成 实施 启动 谋划 争取 开展 依托 借助 积极 力争 建成 做好 配合
-全面 重点 继续 加强 打通 形成 连接 串联 包括 利用 延伸 规划 研究 前期 适时 抢抓 紧抓 抓住 融入 对接 发挥 围绕 支持 通过
-经过 沿着 有序 稳步 大力 着力 全力 加速 完善 优化 畅通 贯通 通车 开通 实现 构建 打造 建立 健全 保障 确保 促进 强化 落实
-计划 同步 协调 衔接 联通 连通 接入 开始 开辟 增加 新增 其中 主要 全长 总长 长度 境内 市域 县域 我市 我县 本市 全市 全县
-谋求 加密 补齐 拓宽 拓展 加大 新开 恢复 修复 修建 续建 在建 拟建 筹建 推行 用好 依靠 凭借 发展 带动 服务 承接 沿线 以及
-还有 同时 聚焦 坚守 守住 严守 打响 助推 参与 立足 整合 结合 作为 成为 纳入 列入 位于 地处 途经 穿越 覆盖 拥有
-具有 提高 增强 扩大 改善 治理 申报 创建 培育 开发 投资 总投资 配套 实现 强力 高标准 高质量 高水平 进一步 不断 持续
-以 对 和 与 及 的 是 在 为 等 了 将 把 由 从 向 往 并 或 且 共 约 即 含 如 有 于 之 其 该 各 使 让 着
-至于 关于 对于 项目 工程 及其 开行 开通 常态化
-""")
-    ),
-    key=len,
-    reverse=True,
-)
-_STOP_RE = re.compile("|".join(map(re.escape, _STOPWORDS)) + "|" + VERB_SHAPES)
+#: Verbs, adverbs and function words that end the left context of a name (the shared list plus
+#: route words). Tried from the right: the shortest body that parses wins.
+_STOPWORDS = vocab.STOP_WORDS + vocab.ROUTE_STOP_EXTRA  # see atlas.extract.vocab
+_STOP_RE = vocab.alternation(_STOPWORDS, VERB_SHAPES)
 
 #: Bodies that name no particular corridor.
 _GENERIC = frozenset(
@@ -201,6 +189,10 @@ _GAP_RE = re.compile(r"(?:\d+(?:\.\d+)?(?:公里|千米|km)|\d+条|等)$")
 _SECTION_RE = re.compile(r"[\u4e00-\u9fff]{2,10}(?:至|到)[\u4e00-\u9fff]{2,10}?段")
 #: Local roads spanning more than this (degrees) are not what a local abbreviation meant.
 _LOCAL_SPAN_DEG = 2.5
+
+
+#: Protected place names by the stop word each holds (see :func:`_protected`).
+_Protected = dict[str, tuple[str, ...]]
 
 
 @dataclass
@@ -258,39 +250,24 @@ def corridor_mentions(doc: Document) -> list[Mention]:
     ]
     _apply_written_ends([item for item, _, _ in found], region)
     out: list[Mention] = []
-    for item, sa, sb in found:
+    for item, _, _ in found:
         status = status_at(doc, item.start, item.end) if status_at is not None else None
         if status == "existing":
             status = "built"  # a corridor that is there has been built
-        out.append(
-            Mention(
-                doc_id=doc.doc_id,
-                theme="corridors",
-                kind=item.kind,
-                name=item.name,
-                char_start=doc.char_start + item.start,
-                char_end=doc.char_start + item.end,
-                sentence_start=doc.char_start + sa,
-                sentence_end=doc.char_start + sb,
-                attrs={
-                    "kind": item.kind,
-                    "code": item.code,
-                    "endpoints": [e.name for e in item.endpoints],
-                    "endpoint_codes": [e.adcode for e in item.endpoints],
-                    "status": status,
-                },
-            )
-        )
+        attrs = {
+            "kind": item.kind,
+            "code": item.code,
+            "endpoints": [e.name for e in item.endpoints],
+            "endpoint_codes": [e.adcode for e in item.endpoints],
+            "status": status,
+        }
+        out.append(make_mention(doc, "corridors", item.kind, item.name, item.start, item.end, attrs))
     out.sort(key=lambda m: (m.char_start, m.char_end, m.name))
     return out
 
 
 def _folded(text: str) -> str:
-    try:  # shared with the other extractors: the same document is folded once
-        from atlas.extract._common import folded_text
-    except ImportError:  # pragma: no cover - the shared core is part of the package
-        return fold(text)
-    return folded_text(text)
+    return folded_text(text)  # shared with the other extractors: the same document is folded once
 
 
 def _candidate_sentences(text: str) -> list[tuple[int, int]]:
@@ -312,20 +289,27 @@ def _apply_written_ends(items: list[_Item], region: AdminUnit | None) -> None:
     A document that writes 鲁北-霍林郭勒高速公路 means 鲁北 by the 鲁 of 鲁霍高速; only the ends of
     long-distance routes written out (A-B, A至B) count, and the region itself stays first.
     """
-    written: dict[str, Endpoint] = {}
+    written: dict[str, list[Endpoint]] = {}
     for item in items:
         if item.shape == "endpoints" and item.kind in _STRONG_KINDS:
             for e in item.endpoints:
-                if region is None or e.adcode != region.adcode:
-                    written.setdefault(e.name[0], e)
+                if (region is None or e.adcode != region.adcode) and e not in written.get(e.name[0], []):
+                    written.setdefault(e.name[0], []).append(e)
     if not written:
         return
     for item in items:
         if item.abbr:
             item.endpoints = [
-                written.get(ch, e) if e.tier > 0 and written.get(ch, e).name != e.name else e
-                for ch, e in zip(item.abbr, item.endpoints, strict=True)
+                _written_end(e, written.get(ch, [])) for ch, e in zip(item.abbr, item.endpoints, strict=True)
             ]
+
+
+def _written_end(resolved: Endpoint, written: list[Endpoint]) -> Endpoint:
+    """The written place for one initial: the resolved one when the document writes it too, else
+    the nearest written one (永仁 and 永胜 both written: 永 stays what the region suggests)."""
+    if resolved.tier == 0 or not written or any(w.name == resolved.name for w in written):
+        return resolved
+    return min(written, key=lambda w: w.tier)
 
 
 def normalise_code(text: str) -> str | None:
@@ -339,10 +323,8 @@ def normalise_code(text: str) -> str | None:
 
 # -- internals: codes ----------------------------------------------------------------------------
 def _status_function() -> Callable[[Document, int, int], str | None] | None:
-    try:
-        from atlas.extract.status import status_at
-    except ImportError:  # pragma: no cover - written by a colleague, present in the package
-        return None
+    from atlas.extract.status import status_at
+
     return status_at
 
 
@@ -462,7 +444,7 @@ def _left_run(text: str, hs: int, floor: int) -> int:
     return i
 
 
-def _cuts(text: str, a: int, b: int, protected: frozenset[str]) -> list[int]:
+def _cuts(text: str, a: int, b: int, protected: _Protected) -> list[int]:
     """Candidate starts of a body inside ``text[a:b]``, right to left (shortest body first).
 
     A body starts after a stop word, or at ``a``; a stop word inside a nearby place name (永和县,
@@ -481,8 +463,8 @@ def _cuts(text: str, a: int, b: int, protected: frozenset[str]) -> list[int]:
     return sorted(cuts, reverse=True)
 
 
-def _inside_name(text: str, s: int, e: int, a: int, b: int, protected: frozenset[str]) -> bool:
-    for name in protected:
+def _inside_name(text: str, s: int, e: int, a: int, b: int, protected: _Protected) -> bool:
+    for name in protected.get(text[s:e], ()):
         k = text.find(name, max(a, s - len(name) + 1), min(b, e + len(name) - 1))
         while 0 <= k < e:
             if k + len(name) > s and k + len(name) <= b:
@@ -662,9 +644,15 @@ def _parse_name(
     ring = re.fullmatch(r"(.{2,5})(?:绕城|环城)", body)
     if ring is not None and rule == "route" and is_known_place(ring.group(1), region):
         return [_Parse(0, body, kind, None, (), "place")]  # 运城绕城高速: the ring of a city
+    if rule == "route" and len(body) == 2 and _only_local_place(body, region):
+        # 永宁高速 where 永宁 is a village: an expressway joins two counties of the region's
+        # prefecture rather than ending at one village
+        ends = _abbreviation(body, region, NATIONAL_TIERS)
+        if ends and all(e.tier <= 2 for e in ends):
+            return [_Parse(0, body, kind, None, ends, "abbr")]
     if not is_known_place(body, region):
         max_tier = NATIONAL_TIERS if rule == "route" else PROVINCE_TIERS
-        longest = 3 if rule == "route" else 2
+        longest = 4 if rule == "route" else 2
         if (
             rule == "route"
             and len(body) == 3
@@ -737,6 +725,8 @@ def _clean_part(part: str) -> str:
     for suffix in ("段", "境", "方向", "边界", "干线"):
         if part.endswith(suffix) and len(part) > len(suffix) + 1:
             part = part[: -len(suffix)]
+    if part.endswith("界") and len(part) > 2 and part[-2] not in "交边":  # 曲阳界: its boundary
+        part = part[:-1]
     return part
 
 
@@ -753,9 +743,18 @@ def _abbreviation(
     endpoints are then empty unless all resolve. A repeated initial (静静铁路) names a route
     whose ends are not known.
     """
-    if not 2 <= len(body) <= 3 or not all(is_cjk(ch) for ch in body) or body in _GENERIC:
+    if not 2 <= len(body) <= 4 or not all(is_cjk(ch) for ch in body) or body in _GENERIC:
         return None
     if any(ch in _NOT_INITIAL for ch in body):
+        return None
+    if max_tier > PROVINCE_TIERS:  # a long-distance route: its ends are resolved together
+        joint = resolve_initials(body, region, max_tier=max_tier)
+        if joint is None or len({e.name for e in joint}) < len(joint):
+            return () if joint is not None and len(body) == 2 else None
+        if len(body) == 4 and not (same_rank(joint) and all(e.tier <= 6 for e in joint)):
+            return None  # four initials (昆楚大丽) only as four cities of one rank
+        return joint
+    if len(body) == 4:
         return None
     found = [resolve_initial(ch, region, max_tier=max_tier) for ch in body]
     if all(e is not None for e in found):
@@ -766,6 +765,12 @@ def _abbreviation(
     if partial and any(e is not None for e in found):
         return ()
     return None
+
+
+def _only_local_place(name: str, region: AdminUnit | None) -> bool:
+    """A town or village of the region that is no administrative unit nearby."""
+    code = region.adcode if region else None
+    return name in local_place_names(code) and name not in nearby_admin_names(code)
 
 
 def _holds_known_place(name: str, region: AdminUnit | None) -> bool:
@@ -781,6 +786,19 @@ def _looks_like_place(name: str, region: AdminUnit | None) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _protected(code: str | None) -> frozenset[str]:
-    """Nearby administrative names that hold a stop word (永和县, 和顺县): never cut inside."""
-    return frozenset(n for n in nearby_admin_names(code) if _STOP_RE.search(n))
+def _protected(code: str | None) -> _Protected:
+    """Nearby administrative names and towns of the region that hold a stop word (永和县, 和顺县,
+    a town 永和镇 and its short name 永和): never cut inside. Keyed by the stop word they hold."""
+    out: dict[str, list[str]] = {}
+    for name in nearby_admin_names(code) | _towns(code):
+        if _STOP_RE.search(name) is None or _STOP_RE.fullmatch(name):
+            continue  # a town 建设 (建设街道) protects nothing: 建设 there is the verb
+        words = {name[i:j] for i in range(len(name)) for j in range(i + 1, len(name) + 1)}
+        for word in {w for w in words if _STOP_RE.fullmatch(w)}:
+            out.setdefault(word, []).append(name)
+    return {word: tuple(sorted(names)) for word, names in out.items()}
+
+
+def _towns(code: str | None) -> frozenset[str]:
+    """Town names (乡镇/街道) of the region and their short names."""
+    return frozenset(k for k, full in local_place_names(code).items() if full.endswith(("镇", "乡", "街道")))

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from atlas.extract import lexicon
+from atlas.extract import lexicon, vocab
 from atlas.extract._common import (
     LEVEL_RE,
     admin_automaton,
@@ -40,7 +40,6 @@ from atlas.extract._common import (
     quoted_before,
     region_code,
     sentence_at,
-    stop_word_at,
 )
 from atlas.extract.parks import PARK_SUFFIXES, park_mentions
 from atlas.extract.status import status_at
@@ -90,10 +89,7 @@ ECO_SUFFIXES: dict[str, str] = {
 
 #: Kinds whose names are long descriptions cut only at punctuation and a few verbs.
 _LONG_KINDS = frozenset({"eco_corridor", "eco_barrier", "eco_function_zone", "restoration_area"})
-_LONG_STOP_RE = re.compile(
-    r"分别为|分别是|主要是|包括|即|指|是|为|建设|打造|构建|形成|划定|推进|实施|加快|加强|完成|依托|统筹|"
-    r"推动|启动|开展|高标准|高起点|筑牢|坚持|守护|维护|呵护|捍卫|巩固|以|在|对|把|将|和以|由|的"
-)
+_LONG_STOP_RE = vocab.alternation(vocab.LONG_NAME_BREAKS)
 #: Ecological words a long name must carry.
 _ECO_WORD = re.compile(
     r"生态|绿化|绿色|涵养|保护|水土|生物多样性|防风固沙|湿地|植被|森林|林草|水源|滨河|恢复|修复"
@@ -149,10 +145,11 @@ _MODIFIER_RE = re.compile(
     r"(?:每[条个座处片]?|各[条类个级]?|所有|全部|全域|全|诸|该|此|这|那|其|主要|重点|重要|骨干|美丽|清洁|干净|"
     r"优美|秀美|幸福|健康|平安|和谐|文明|智慧|数字|活力|魅力|城区|城市|城镇|乡村|农村|境内|辖区|域内|县域|"
     r"市域|区域|周边|沿线|县乡|乡镇|县级|市级|村级|"
-    r"[一二三四五六七八九十两多数几]+[条个座处级大]|级|条)+"
+    r"黑臭|垃圾|污染|劣质|[一二三四五六七八九十百千万两多数几]+[条个座处级大顷亩片]|级|条)+"
 )
 #: A head-of-office title (河长, 湖长, 林长, 山长) is no feature: 四级河长湖长制.
 _TITLE_RE = re.compile(r"[河湖林山田路]长")
+_CONDITION_RE = re.compile(r"黑臭|垃圾|污染|劣[ⅤV五]")
 _DASHES = "—–-－~～"
 _ENUMERATION = re.compile(r"[一二两三四五六七八九十].[一二两三四五六七八九十]")
 _SEVERAL_ZONES = re.compile(r"区[和及与、]")
@@ -320,6 +317,8 @@ def _known_hits(folded: str, admin: ahocorasick.Automaton | None) -> list[tuple[
     for a, b, name, kind in longest_hits(auto, folded):
         if (name[-1:] + folded[b : b + 2]) in _GENERIC_NAMES or name in _GENERIC_NAMES:
             continue
+        if _MODIFIER_RE.fullmatch(name[:-1]) or is_generic(name[:-1]):
+            continue  # 三江两岸: a count of rivers, not the river called 三江
         if not _stands_after(folded, b, kind) or (folded.startswith(("流域", "水库"), b) and kind == "river"):
             continue
         p = name_start(folded, a, max_len=6, admin=admin)
@@ -354,7 +353,12 @@ def _water_in_context(folded: str, a: int, b: int) -> bool:
 def _stands_after(folded: str, e: int, kind: str) -> bool:
     """True when the name ending at ``e`` is followed by a break or a word of its role."""
     follow = _FOLLOW_OK.get(kind)
-    return follow is None or follow.match(folded, e) is not None or stop_word_at(folded, e)
+    return follow is None or follow.match(folded, e) is not None or _VERB_AFTER.match(folded, e) is not None
+
+
+#: A verb or function word right after a name (the shared list only: a direction or scope word
+#: such as 环 would also start 环境).
+_VERB_AFTER = vocab.alternation(vocab.STOP_WORDS)
 
 
 def _after_unit(folded: str, p: int, end: int, admin: ahocorasick.Automaton | None) -> int:
@@ -411,6 +415,8 @@ def _valid_core(
         return False
     if kind in ("river", "mountain", "lake_reservoir", "watershed") and _TITLE_RE.search(core):
         return False  # 四级河长湖长: an office, not a lake
+    if _CONDITION_RE.search(core):
+        return False  # 黑臭河, 垃圾河: a condition of water, never part of a name
     bad = _AFTER_BAD.get(kind)
     if bad is not None and bad.match(folded, e):
         return False

@@ -26,6 +26,7 @@ from atlas.extract._common import (
 )
 from atlas.extract.status import status_at
 from atlas.models import Document, Mention
+from atlas.text import sentence_bounds
 
 __all__ = ["red_line_mentions"]
 
@@ -53,7 +54,6 @@ _NOT_ECO_BEFORE = re.compile(r"(?:耕地|耕地保护|总量|控制|纳污|安�
 #: 三线一单 must be delimited, controlled or applied, not merely cited.
 _LIST_OK = re.compile(r"划定|管控|约束|准入|成果|分区|体系|落地|编制|实施|刚性")
 _CLAUSE_END = re.compile(r"[,，;；。!！?？\n]")
-_SENTENCE_END = re.compile(r"[;；。!！?？\n]")
 _AREA_RE = re.compile(r"(\d+(?:\.\d+)?)" + _WS + r"(平方公里|平方千米|km2|km²|万亩|公顷)")
 _SHARE_RE = re.compile(r"占[^,，。;；]{0,16}?(\d+(?:\.\d+)?)" + _WS + r"[%％]")
 _TO_KM2 = {"平方公里": 1.0, "平方千米": 1.0, "km2": 1.0, "km²": 1.0, "万亩": 10_000 / 1500, "公顷": 0.01}
@@ -97,8 +97,7 @@ def red_line_mentions(doc: Document) -> list[Mention]:
     out: list[Mention] = []
     for (clause_a, clause_b), info in sorted(statements.items()):
         end = _statement_end(folded, clause_b)
-        sentence_a = _sentence_start(folded, clause_a)
-        sentence_b = _sentence_end(folded, clause_b)
+        sentence_a, sentence_b = sentence_bounds(folded, clause_a, clause_b)
         sentence = folded[sentence_a:sentence_b]
         cue_a, cue_b = info["cue"]
         attrs = {
@@ -131,15 +130,6 @@ def _statement_end(folded: str, clause_b: int) -> int:
     if clause_b >= len(folded) or folded[clause_b] not in ",，":
         return clause_b
     return _clause_end(folded, clause_b + 1)
-
-
-def _sentence_start(folded: str, i: int) -> int:
-    return max(folded.rfind(ch, 0, i) for ch in ";；。!！?？\n") + 1
-
-
-def _sentence_end(folded: str, i: int) -> int:
-    m = _SENTENCE_END.search(folded, i)
-    return m.start() if m else len(folded)
 
 
 def _named_zone(folded: str, a: int, m: re.Match[str], admin: object) -> str | None:

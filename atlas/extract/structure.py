@@ -16,6 +16,7 @@ import re
 from atlas.extract._common import folded_text, make_mention
 from atlas.extract.status import status_at
 from atlas.models import Document, Mention
+from atlas.text import sentence_bounds
 
 __all__ = ["ROLE_WORDS", "structure_mentions"]
 
@@ -69,9 +70,7 @@ def structure_mentions(doc: Document) -> list[Mention]:
         pattern = folded[a:b]
         if pattern.replace("、", "") in _NOT_SPATIAL or len(pattern) < 4:
             continue
-        sa = max(folded.rfind(ch, 0, a) for ch in "。;\n") + 1
-        sb_match = re.compile(r"[。;\n]").search(folded, b)
-        sb = sb_match.start() if sb_match else len(folded)
+        sa, sb = sentence_bounds(folded, a, b)
         if not _SPATIAL.search(folded, sa, sb):
             continue
         status = status_at(doc, a, b)
