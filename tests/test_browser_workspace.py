@@ -125,12 +125,6 @@ def container_point(page: Any, lon: float, lat: float) -> dict[str, float]:
     raise AssertionError("no Leaflet map found in the page")
 
 
-@pytest.mark.xfail(
-    reason="known break, open: on the Review page a click on the map no longer reaches "
-    "st_folium's last_clicked since the maps package (reference overlay, county symbols) landed; "
-    "upload, region picker and the county-symbol popup pass",
-    strict=False,
-)
 def test_upload_fix_region_see_it_place_a_park_and_compare(page, app_url, report, workspace_dir):
     path, code = report
     ws = Workspace(workspace_dir)
