@@ -121,6 +121,10 @@ class AtlasStore:
             log.warning("%s: cannot read the GeoPackage (%s); reading the GeoJSON files", self.gpkg, exc)
             return {}
 
+    #: Whether the GeoJSON files in ``dir`` hold every row this store reads (an export may copy
+    #: them line by line); False for a store that adds rows of its own (the workspace's).
+    holds_layer_files: bool = True
+
     def layer_names(self) -> list[str]:
         """Layers present, in the app's order."""
         present = set(self._gpkg_layers) if self.uses_gpkg else {p.stem for p in self.dir.glob("*.geojson")}
