@@ -38,7 +38,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not browser and not slow"
 
 build: $(STAMP)
-	$(VENV)/bin/atlas build ../shared/plans --out layers
+	$(VENV)/bin/atlas build ../shared/plans --out layers --force
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -10,8 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _ui
-from atlas import app_data, maps
-from atlas.models import THEMES
+from atlas import app_data, labels, maps
 
 ctx = _ui.context()
 st.title(f"{ctx.region_name} · 县域布局 County layout")
@@ -86,7 +85,11 @@ with _ui.guard("要素表 Feature table"):
     ):
         _ui.keep_valid(f"county_filter_{field}", options[field])
         picked[field] = col.multiselect(
-            label, options[field], key=f"county_filter_{field}", placeholder="全部 All"
+            label,
+            options[field],
+            key=f"county_filter_{field}",
+            placeholder="全部 All",
+            format_func=labels.labelled(field),
         )
     shown = app_data.filter_features(
         table,
@@ -97,9 +100,7 @@ with _ui.guard("要素表 Feature table"):
     )
     st.caption(f"{len(shown)} / {len(table)} 个要素 features")
     st.dataframe(
-        shown.assign(
-            theme=shown["theme"].map(lambda t: maps.THEME_STYLES.get(t, (t,))[0] if t in THEMES else t)
-        ),
+        labels.labelled_frame(shown),
         hide_index=True,
         width="stretch",
         column_config={

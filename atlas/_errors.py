@@ -21,3 +21,15 @@ class DataMissingError(AtlasError, FileNotFoundError):
 
 class LayerError(AtlasError, ValueError):
     """A layer file that breaks the layer contract."""
+
+
+class OutputError(AtlasError, OSError):
+    """An output folder the atlas must not write over (files it did not write, edited by hand)."""
+
+
+class NothingBuiltError(InputError):
+    """No input document could be read, so nothing was written; ``problems`` lists why per file."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])

@@ -34,7 +34,7 @@ import shapely
 
 from atlas import settings
 from atlas._errors import AtlasError, InputError, LayerError
-from atlas.labels import THEME_STYLES, Evidence
+from atlas.labels import THEME_LABELS, THEME_STYLES, Evidence
 from atlas.layers import LAYERS, REGION_INDICATOR_KEYS, geojson_bytes, read_atlas, write_gpkg
 from atlas.models import PRECISIONS, THEMES
 from atlas.store import AtlasStore
@@ -55,13 +55,7 @@ EXPORT_FORMATS: dict[str, tuple[str, str, str]] = {
 }
 
 #: Chinese + English name of every layer, for pickers.
-LAYER_LABELS: dict[str, str] = {
-    "documents": "文件 Documents",
-    "regions": "地区 Regions",
-    **{theme: label for theme, (label, _) in THEME_STYLES.items()},
-    "indicators": "规划指标 Indicator tables",
-    "facts": "数值事实 Numeric facts",
-}
+LAYER_LABELS: dict[str, str] = dict(THEME_LABELS)
 
 #: Shown in tables for a missing value (filters use it too).
 MISSING = "—"
@@ -285,7 +279,7 @@ def metric_options(regions: gpd.GeoDataFrame) -> dict[str, str]:
     out = {"eco": "生态要素数 Ecological features (parks + red lines + eco zones)"}
     for theme in THEMES:
         if f"n_{theme}" in regions:
-            out[f"n_{theme}"] = f"{THEME_STYLES[theme][0]} 数量 count"
+            out[f"n_{theme}"] = f"{THEME_LABELS[theme]} 数量 count"
     for key in REGION_INDICATOR_KEYS:
         label = _INDICATOR_LABELS.get(key, key)
         for part, zh in (("target", "目标 target"), ("base", "基期 base")):
@@ -790,7 +784,8 @@ def export_file(
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
+    # hidden and unfinished, but with the format's own suffix (GDAL checks a GeoPackage's name)
+    tmp = target.with_name(f".part-{os.getpid()}-{target.name}")
     wanted = set(codes) if codes else None
     try:
         if fmt == "gpkg":
@@ -848,8 +843,26 @@ def read_export(data: bytes, fmt: str, *, layer: str | None = None) -> gpd.GeoDa
         geoms = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy())
         return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
     if fmt == "gpkg":
+        import pyogrio
+
+        from atlas.store import _PART_SUFFIXES, _single_parts
+
         with tempfile.TemporaryDirectory(prefix="atlas-read-") as tmp:
             path = Path(tmp) / "export.gpkg"
             path.write_bytes(data)
-            return gpd.read_file(path, layer=layer)
+            tables = [str(n) for n, _ in pyogrio.list_layers(path)]
+            base = layer or next(
+                (t.removesuffix(s) for t in tables for s in _PART_SUFFIXES if t.endswith(s)), tables[0]
+            )
+            # a layer of points and lines is stored as base_points / base_lines (one type per table)
+            parts = [
+                gpd.read_file(path, layer=t)
+                for t in tables
+                if t == base or t in [base + s for s in _PART_SUFFIXES]
+            ]
+            frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            geoms = _single_parts(frame.geometry.to_numpy())
+            return gpd.GeoDataFrame(
+                frame.drop(columns=frame.geometry.name), geometry=list(geoms), crs="EPSG:4326"
+            )
     return gpd.read_file(io.BytesIO(data))

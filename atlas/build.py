@@ -18,7 +18,6 @@ import hashlib
 import logging
 import os
 import pickle
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -31,7 +30,7 @@ import geopandas as gpd
 
 from atlas import __version__
 from atlas import layers as L
-from atlas._errors import InputError
+from atlas._errors import InputError, NothingBuiltError
 from atlas.boundaries import load_boundaries
 from atlas.ingest import documents_from_paths, iter_input_files
 from atlas.models import THEMES, Document, Feature, Indicator, Mention
@@ -116,7 +115,7 @@ def _unresolved_of(features: Iterable[Feature]) -> set[tuple[str, str, str]]:
     return {
         (f.mention.theme, f.mention.name, f.mention.doc_id)
         for f in features
-        if f.precision in ("county", "region") and f.mention.theme != "red_lines"
+        if f.precision in ("county", "region", "unplaced") and f.mention.theme != "red_lines"
     }
 
 
@@ -425,7 +424,9 @@ def _run_here(paths: Sequence[str], options: BuildOptions) -> Iterator[tuple[int
 
 def _init_worker(level: int) -> None:
     """Log from a pool worker as the command does (``atlas: message`` on stderr)."""
-    logging.basicConfig(level=level, format="atlas: %(message)s", stream=sys.stderr)
+    from atlas.logs import log_to_stderr
+
+    log_to_stderr(level)
 
 
 def _run_pool(paths: Sequence[str], options: BuildOptions, workers: int) -> Iterator[tuple[int, FileResult]]:
@@ -483,8 +484,13 @@ def build_atlas(
     scheduler: str | None = None,
     cache: str | Path | bool | None = True,
     options: BuildOptions | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the atlas of every document under ``paths`` into ``out_dir``.
+
+    The output folder is checked before any work (``OutputError``, see :mod:`atlas.output`;
+    ``force`` replaces atlas files edited by hand); when no document could be read nothing is
+    written (``NothingBuiltError`` carrying each file's problem).
 
     Parameters
     ----------
@@ -497,10 +503,14 @@ def build_atlas(
         ``True`` (default): the folder of :func:`cache_dir`; a path: that folder; ``False``: no
         cache (results go to a temporary folder removed after the build).
     """
+    from atlas.output import check_output
+
+    check_output(out_dir, force=force)
     t_start = time.perf_counter()
     progress = progress or _noop
     options = options or BuildOptions()
-    files = [str(p) for p in iter_input_files(paths)]
+    input_errors: list[str] = []
+    files = [str(p) for p in iter_input_files(paths, errors=input_errors)]
     total = len(files)
     store = _Store(None if cache is False else cache_dir(None if cache is True else cache))
     try:
@@ -531,9 +541,12 @@ def build_atlas(
         result.timings["hash"] = hashing
         result.timings["run"] = t_run - t_start - hashing
         result.stats = {"files": total, "files_run": len(todo), "files_cached": total - len(todo)}
+        result.errors[:0] = input_errors
+        if not result.documents:
+            raise NothingBuiltError(nothing_built_message(result.errors, out_dir), result.errors)
         result.timings["total_before_write"] = time.perf_counter() - t_start
         t = time.perf_counter()
-        L.write_atlas(result.layers, out_dir, report=result.report())
+        L.write_atlas(result.layers, out_dir, report=result.report(), force=force)
         result.timings["write"] = time.perf_counter() - t
         for i, spool_key in spooled.items():
             if keys[i] is None:  # an unreadable file: its result is not kept
@@ -541,6 +554,17 @@ def build_atlas(
     finally:
         store.close()
     return result
+
+
+def nothing_built_message(errors: Sequence[str], out_dir: str | Path) -> str:
+    """Why a build wrote nothing, and that the existing atlas (if any) was left alone."""
+    out = Path(out_dir)
+    kept = f"the atlas in {out} was left as it was" if out.is_dir() else f"{out} was not created"
+    if errors:
+        why = f"none of the inputs could be read ({len(errors)} problem{'s' * (len(errors) != 1)} above)"
+    else:
+        why = "no documents were found in the inputs"
+    return f"nothing was built: {why}; {kept}"
 
 
 def _assemble(files: Sequence[str], keys: Sequence[str | None], store: _Store, ran: set[int]) -> BuildResult:

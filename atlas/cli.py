@@ -7,16 +7,20 @@ on stderr; the other files are still processed and the exit status is 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from atlas import __version__, settings
-from atlas._errors import AtlasError
+from atlas import __version__
+from atlas._errors import AtlasError, NothingBuiltError
+from atlas.logs import log_to_stderr, one_line
 
 log = logging.getLogger("atlas")
 
@@ -93,20 +97,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     from atlas.build import SCHEDULER_ENV, BuildOptions, build_atlas
     from atlas.progress import ProgressLine
 
+    if args.out is None:
+        sys.stderr.write(
+            "atlas: say where to write the atlas: add --out FOLDER (a new or empty folder, e.g."
+            " --out my-atlas); `make build` rebuilds the project's sample atlas in layers/\n"
+        )
+        return 2
     progress = None if args.quiet else ProgressLine()
     if args.workers is not None and args.workers < 1:
         sys.stderr.write(f"atlas: --workers {args.workers}: give 1 or more processes\n")
         return 2
     overrides = _region_overrides(args)
-    result = build_atlas(
-        args.paths,
-        args.out,
-        progress=progress,
-        workers=args.workers,
-        scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
-        cache=False if args.no_cache else (args.cache or True),
-        options=BuildOptions(regions=overrides),
-    )
+    try:
+        result = build_atlas(
+            args.paths,
+            args.out,
+            progress=progress,
+            workers=args.workers,
+            scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
+            cache=False if args.no_cache else (args.cache or True),
+            options=BuildOptions(regions=overrides),
+            force=args.force,
+        )
+    except NothingBuiltError as exc:
+        _report_errors(exc.problems)
+        sys.stderr.write(f"atlas: {one_line(exc)}\n")
+        return 2
     if overrides is not None:
         for key in overrides.unused(result.documents):
             log.warning("%s names %s, which is not among the input files", overrides.origin, key)
@@ -132,7 +148,7 @@ def _build_into_workspace(args: argparse.Namespace) -> int:
     region = getattr(args, "region", None)
     errors: list[str] = []
     added: list[str] = []
-    for path in iter_input_files(args.paths):
+    for path in iter_input_files(args.paths, errors=errors):
         try:
             if not path.exists():
                 msg = f"{path}: no such file or folder"
@@ -191,7 +207,7 @@ def reference_summary() -> str:
 
 def _report_errors(errors: Sequence[str]) -> int:
     for e in errors:
-        sys.stderr.write(f"atlas: {e}\n")
+        sys.stderr.write(f"atlas: {one_line(e)}\n")
     return 2 if errors else 0
 
 
@@ -230,7 +246,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the atlas layers (GeoJSON + GeoPackage + report.json)")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--out", type=Path, default=settings.LAYERS_DIR, help="output folder (default: layers/)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="atlas folder to write (required; a new or empty folder)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the atlas files in --out even if edited by hand or the folder holds other files"
+        " (those other files are kept)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.add_argument(
         "--workers", type=int, default=None, help="processes to run files in (default: every core)"
@@ -282,23 +306,37 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """``kill`` (SIGTERM) unwinds like Ctrl-C, so a half-written atlas is cleaned up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="atlas: %(message)s",
-        stream=sys.stderr,
-    )
+    log_to_stderr(logging.INFO if args.verbose else logging.WARNING)
     try:
-        return int(args.func(args) or 0)
+        with _sigterm_as_interrupt():
+            return int(args.func(args) or 0)
     except AtlasError as exc:
-        sys.stderr.write(f"atlas: {exc}\n")
+        sys.stderr.write(f"atlas: {one_line(exc)}\n")
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        sys.stderr.write("atlas: interrupted; nothing was written\n")
+        sys.stderr.write("atlas: interrupted; nothing was written (an existing atlas is as it was)\n")
         return 130
 
 

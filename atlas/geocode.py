@@ -420,8 +420,8 @@ def _county_heading(ctx: _Context, name: str) -> list[str]:
 def _fallback(m: Mention, ctx: _Context) -> Feature:
     region = ctx.region
     if region is None:
-        log.warning("document %s has no region: %r is kept without a geometry", ctx.doc.doc_id, m.name)
-        return Feature(m, None, "region", "", "", None, None)
+        log.info("document %s has no region: %r is kept unplaced (no geometry)", ctx.doc.doc_id, m.name)
+        return Feature(m, None, "unplaced", "", "", None, None)
     if region.level == "county":
         return _feature(
             m, ctx.b.label_point(region.adcode), "county", region.adcode, ctx, region.name, SOURCE_BOUNDARIES

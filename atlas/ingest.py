@@ -20,15 +20,12 @@ from pathlib import Path
 
 from atlas import settings
 from atlas._errors import InputError
+from atlas.inputs import HTML_SUFFIXES, SUPPORTED_SUFFIXES, unsupported_message
 from atlas.models import Document
 from atlas.regions import RegionOverrides, apply_override, detect_region
 from atlas.text import chinese_number, fold
 
 log = logging.getLogger("atlas")
-
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -37,22 +34,68 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
 def decode_bytes(data: bytes, *, name: str = "<bytes>") -> str:
     """Decode a Chinese text file: UTF-8 (± BOM), UTF-16 (± BOM), GB18030/GBK, Big5.
 
-    Raises ``InputError`` for empty or binary data, naming ``name``.
+    Raises ``InputError`` for empty, blank, binary or undecodable data, naming ``name``. A UTF-8
+    file with a few broken bytes (at most 4, or one in 1,000, and 64 in all) is read with U+FFFD in their
+    place, as ``data.decode("utf-8", errors="replace")`` gives, and a warning says so.
     """
     if not data.strip():
-        msg = f"{name}: the file is empty; give a document with text in it"
+        raise InputError(_empty_message(name))
+    try:
+        text = _decode(data, name=name)
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"{name}: cannot be decoded as {exc.encoding.upper()} ({exc.reason} at byte {exc.start});"
+            " save it again as UTF-8"
+        )
+        raise InputError(msg) from exc
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())  # broken UTF-8 bytes let through
+    if _looks_binary(text.replace("\ufffd", "") if replaced > 0 else text):
+        msg = f"{name}: this looks like a binary file, not text; convert it to .txt, .docx or .pdf"
         raise InputError(msg)
+    if _blank(text):
+        raise InputError(_empty_message(name))
+    return text
+
+
+def _empty_message(name: str) -> str:
+    return f"{name}: the file is empty; give a document with text in it"
+
+
+def _blank(text: str) -> bool:
+    return not text.replace("\ufeff", "").strip()
+
+
+def _decode(data: bytes, *, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return "\ufeff" + data[3:].decode("utf-8", errors="strict")
+        return "\ufeff" + _utf8(data[3:], name=name, offset=3)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _decode_legacy(data, name=name)
-    if _looks_binary(text):
-        msg = f"{name}: this looks like a binary file, not text; convert it to .txt, .docx or .pdf"
-        raise InputError(msg)
+        pass
+    nearly = _nearly_utf8(data, name=name)
+    return nearly if nearly is not None else _decode_legacy(data, name=name)
+
+
+def _utf8(data: bytes, *, name: str, offset: int = 0) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        nearly = _nearly_utf8(data, name=name)
+        if nearly is None:
+            exc.start += offset
+            raise
+        return nearly
+
+
+def _nearly_utf8(data: bytes, *, name: str) -> str | None:
+    """UTF-8 text with a few broken bytes, each read as U+FFFD; None when it is not that."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    if broken > min(64, max(4, len(data) // 1000)):
+        return None
+    log.warning("%s: %d byte(s) are not valid UTF-8; read as the replacement character \ufffd", name, broken)
     return text
 
 
@@ -192,9 +235,7 @@ def source_text(path: str | Path) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        msg = f"{path.name}: unsupported file type {suffix or '(none)'!r}; use one of {allowed}"
-        raise InputError(msg)
+        raise InputError(unsupported_message(path))
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -207,10 +248,18 @@ def source_text(path: str | Path) -> str:
         )
         raise InputError(msg)
     if suffix == ".docx":
-        return _docx_text(path)
+        text = _docx_text(path)
+        if _blank(text):
+            raise InputError(_empty_message(path.name))
+        return text
     if suffix == ".pdf":
         return _pdf_text(path)
-    text = decode_bytes(path.read_bytes(), name=path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
+        raise InputError(msg) from exc
+    text = decode_bytes(data, name=path.name)
     if suffix in HTML_SUFFIXES:
         return html_to_text(text)
     return text
@@ -514,23 +563,31 @@ def documents_from_file(path: str | Path, *, regions: RegionOverrides | None = N
     """Read one file into its documents (``InputError`` with a message naming the file).
 
     ``regions`` holds the regions the user gave (``--region``/``--regions``); they replace the
-    detected ones (``region_source="user"``).
+    detected ones (``region_source="user"``). A reader's own failure on a strange file (a library
+    raising something unexpected) is turned into an ``InputError`` naming the file too, so that
+    one file never stops a build.
     """
     path = Path(path)
-    text = source_text(path)
-    docs = documents_from_text(text, source_file=path.name, source_path=str(path))
+    try:
+        text = source_text(path)
+        docs = documents_from_text(text, source_file=path.name, source_path=str(path))
+    except (InputError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        log.debug("reading %s failed", path, exc_info=True)
+        msg = (
+            f"{path.name}: could not be read ({exc.__class__.__name__}: {exc}); check the file"
+            " or convert it to .txt (and please report this)"
+        )
+        raise InputError(msg) from exc
     return [apply_override(d, regions) for d in docs]
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and supported files inside folders named (sorted, README files skipped)."""
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.stem.upper() != "README":
-                    yield f
-        else:
-            yield p
+def iter_input_files(paths: Iterable[str | Path], *, errors: list[str] | None = None) -> Iterator[Path]:
+    """Files named, and supported files inside folders named (see :mod:`atlas.inputs`)."""
+    from atlas.inputs import iter_input_files as _iter
+
+    return _iter(paths, errors=errors)
 
 
 def documents_from_paths(
@@ -542,11 +599,8 @@ def documents_from_paths(
     given) so the others are still processed; with ``errors=None`` the first problem raises.
     """
     docs: list[Document] = []
-    for path in iter_input_files(paths):
+    for path in iter_input_files(paths, errors=errors):
         try:
-            if not path.exists():
-                msg = f"{path}: no such file or folder"
-                raise InputError(msg)
             docs.extend(documents_from_file(path, regions=regions))
         except InputError as exc:
             if errors is None:

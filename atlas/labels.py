@@ -1,4 +1,9 @@
-"""Labels shared by the maps, the app's tables and Compare: themes, precision, status, level, kind.
+"""Labels of every code the layers hold, shared by the maps, the app's tables and Compare.
+
+``scenic_area`` → ``风景名胜区 scenic area``: one table per field, used by map popups and legends,
+the app's tables and filters, and exports meant for people. The layers themselves keep the codes
+(stable, machine-readable); labels are for display. A code without a label is shown as it is,
+never hidden.
 
 Also :class:`Evidence` (a source sentence with the mention located in it) and :func:`is_missing`
 (what "not stated" means for a layer value). No map code here: ``atlas.app_data`` and
@@ -16,15 +21,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Theme → (legend label, colour).
-THEME_STYLES: dict[str, tuple[str, str]] = {
-    "parks": ("公园与保护地 Parks & protected areas", "#2e7d32"),
-    "red_lines": ("生态保护红线 Ecological red lines", "#d32f2f"),
-    "corridors": ("交通廊道 Transport corridors", "#ef6c00"),
-    "eco_zones": ("生态区域 Ecological zones", "#00838f"),
-    "structure": ("空间结构 Spatial structure", "#7b1fa2"),
-}
-
 #: Precision tier → legend label.
 PRECISION_LABELS: dict[str, str] = {
     "exact": "精确位置 exact place",
@@ -32,6 +28,7 @@ PRECISION_LABELS: dict[str, str] = {
     "schematic": "示意线 schematic (between endpoints)",
     "county": "仅知县区 county only (near its centre)",
     "region": "仅知地区 region only (near its centre)",
+    "unplaced": "未定位 unplaced (region unknown; not on the map)",
 }
 
 STATUS_LABELS: dict[str, str] = {
@@ -49,8 +46,10 @@ LEVEL_LABELS: dict[str, str] = {
     "province": "省 province",
     "prefecture": "地级市 prefecture",
     "county": "县区 county",
+    "country": "全国 country",
 }
 
+#: Feature kind → Chinese name (popups show ``湿地公园 (wetland_park)``).
 KIND_LABELS: dict[str, str] = {
     "forest_park": "森林公园",
     "wetland_park": "湿地公园",
@@ -80,6 +79,134 @@ KIND_LABELS: dict[str, str] = {
     "lake_reservoir": "湖库",
     "restoration_area": "修复区",
 }
+
+#: Feature kind → English words; with :data:`KIND_LABELS` they make the bilingual label.
+KIND_ENGLISH: dict[str, str] = {
+    "forest_park": "forest park",
+    "wetland_park": "wetland park",
+    "geopark": "geopark",
+    "nature_reserve": "nature reserve",
+    "scenic_area": "scenic area",
+    "cultural_park": "cultural park",
+    "heritage_park": "heritage park",
+    "urban_park": "urban park",
+    "mine_park": "mine park",
+    "other_park": "other park",
+    "expressway": "expressway",
+    "high_speed_rail": "high-speed rail",
+    "railway": "railway",
+    "intercity_rail": "intercity rail",
+    "national_road": "national road",
+    "provincial_road": "provincial road",
+    "county_road": "county road",
+    "airport": "airport",
+    "logistics": "logistics hub",
+    "eco_function_zone": "ecological function zone",
+    "eco_corridor": "ecological corridor",
+    "eco_barrier": "ecological barrier",
+    "watershed": "watershed",
+    "water_source_protection": "water source protection area",
+    "mountain": "mountain",
+    "river": "river",
+    "lake_reservoir": "lake / reservoir",
+    "restoration_area": "restoration area",
+    "red_line": "ecological red line",
+    "other": "other",
+}
+
+_KIND_ZH_EXTRA = {"other_park": "其他公园", "red_line": "生态保护红线", "other": "其他"}
+
+THEME_LABELS: dict[str, str] = {
+    "documents": "文件 Documents",
+    "regions": "地区 Regions",
+    "parks": "公园与保护地 Parks & protected areas",
+    "red_lines": "生态保护红线 Ecological red lines",
+    "corridors": "交通廊道 Transport corridors",
+    "eco_zones": "生态区域 Ecological zones",
+    "structure": "空间结构 Spatial structure",
+    "indicators": "规划指标 Indicator tables",
+    "facts": "数值事实 Numeric facts",
+}
+
+#: Theme → (legend label, colour).
+THEME_STYLES: dict[str, tuple[str, str]] = {
+    theme: (THEME_LABELS[theme], colour)
+    for theme, colour in (
+        ("parks", "#2e7d32"),
+        ("red_lines", "#d32f2f"),
+        ("corridors", "#ef6c00"),
+        ("eco_zones", "#00838f"),
+        ("structure", "#7b1fa2"),
+    )
+}
+
+ROLE_LABELS: dict[str, str] = {
+    "core": "核 core",
+    "axis": "轴 axis",
+    "belt": "带 belt",
+    "zone": "区 zone",
+    "node": "节点 node",
+    "other": "其他 other",
+}
+
+DOC_KIND_LABELS: dict[str, str] = {
+    "fyp_outline": "五年规划纲要 five-year plan outline",
+    "work_report": "政府工作报告 government work report",
+    "article": "文章 article",
+    "unknown": "未知 unknown",
+}
+
+ATTRIBUTE_LABELS: dict[str, str] = {"预期性": "预期性 expected", "约束性": "约束性 binding"}
+
+REGION_SOURCE_LABELS: dict[str, str] = {"detected": "自动识别 detected", "user": "用户指定 given by the user"}
+
+#: Shown for an empty value in tables and filters (the app's tables write empty codes as "—").
+MISSING_LABEL = "— 未说明 not stated"
+_MISSING_CODES = frozenset({"—", "-", "None", "nan"})
+
+#: Field name → code → bilingual label. ``kind`` of documents uses :data:`DOC_KIND_LABELS`.
+FIELD_LABELS: dict[str, Mapping[str, str]] = {
+    "kind": {
+        code: f"{KIND_LABELS.get(code) or _KIND_ZH_EXTRA[code]} {en}" for code, en in KIND_ENGLISH.items()
+    },
+    "level": LEVEL_LABELS,
+    "status": STATUS_LABELS,
+    "precision": PRECISION_LABELS,
+    "theme": THEME_LABELS,
+    "role": ROLE_LABELS,
+    "attribute": ATTRIBUTE_LABELS,
+    "region_source": REGION_SOURCE_LABELS,
+    "region_level": LEVEL_LABELS,
+}
+
+
+def label(field: str, code: Any, *, layer: str | None = None) -> str:
+    """The bilingual label of ``code`` in ``field`` (the code itself when none is known).
+
+    >>> label("kind", "scenic_area")
+    '风景名胜区 scenic area'
+    >>> label("status", "under_construction")
+    '在建 under construction'
+    """
+    if is_missing(code) or str(code) in _MISSING_CODES:
+        return MISSING_LABEL
+    text = str(code)
+    table = DOC_KIND_LABELS if field == "kind" and layer == "documents" else FIELD_LABELS.get(field, {})
+    return table.get(text, text)
+
+
+def labelled(field: str, *, layer: str | None = None):
+    """``label`` for one field, for ``Series.map`` and Streamlit's ``format_func``."""
+    return lambda code: label(field, code, layer=layer)
+
+
+def labelled_frame(frame: pd.DataFrame, *, layer: str | None = None) -> pd.DataFrame:
+    """A display copy of a table with every coded column (kind, level, status…) as its labels."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in FIELD_LABELS and out[column].dtype == object:
+            out[column] = out[column].map(labelled(str(column), layer=layer))
+    return out
 
 
 @dataclass(frozen=True)
@@ -119,7 +246,7 @@ def display_text(value: Any) -> str:
     return str(value)
 
 
-def labelled(value: Any, labels: Mapping[str, str]) -> str:
+def labelled_value(value: Any, labels: Mapping[str, str]) -> str:
     """``湿地公园 (wetland_park)`` for Chinese-only labels; bilingual labels that name the key as is."""
     text = display_text(value)
     label = labels.get(text)

@@ -3,8 +3,8 @@
 Contract (DESIGN.md): one FeatureCollection per layer, WGS84 lon/lat, no ``crs`` member,
 coordinates rounded to 6 decimals, polygons counter-clockwise (right-hand rule), features sorted
 by ``id``, byte-identical for the same input; the same layers in ``atlas.gpkg``; ``report.json``.
-Nothing half-written is left behind: everything is written into a temporary folder next to the
-output and moved into place file by file with atomic renames.
+Nothing half-written is left behind: the whole atlas is written into a folder next to the output
+and swapped in only when complete (:mod:`atlas.output`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,7 +73,31 @@ REGION_INDICATOR_KEYS: tuple[str, ...] = (
     "co2_intensity", "urbanisation", "gdp_growth",
 )  # fmt: skip
 
+#: Field types of the layers, the same in every build whatever the input (an empty numeric column
+#: stays numeric in the GeoPackage; a float is written 30.0, never 30, in GeoJSON): "str", "int",
+#: "float", "bool", "list" (JSON text in the GeoPackage). Columns not listed are text.
+FIELD_TYPES: dict[str, str] = {
+    "id": "str", "doc_id": "str", "theme": "str", "name": "str", "region_code": "str", "region_name": "str",
+    "county_code": "str", "county_name": "str", "precision": "str", "source_file": "str",
+    "char_start": "int", "char_end": "int", "placed_at": "str", "place_source": "str",
+    "title": "str", "kind": "str", "year": "int", "char_count": "int", "level": "str", "status": "str",
+    "place": "str", "area_km2": "float", "share_pct": "float", "named_zone": "str", "code": "str",
+    "endpoints": "list", "endpoint_codes": "list", "length_km": "float", "places": "list",
+    "pattern": "str", "role": "str", "key": "str", "unit": "str", "base": "str", "target": "str",
+    "growth": "str", "attribute": "str", "ecological": "bool", "base_value": "float",
+    "target_value": "float", "province": "str", "prefecture": "str", "mentions": "list",
+    "region_level": "str", "region_confidence": "float", "region_evidence": "str", "region_source": "str",
+    **{f"n_{theme}": "int" for theme in THEMES},
+    **{f"{key}_{end}": "float" for key in REGION_INDICATOR_KEYS for end in ("base", "target")},
+}  # fmt: skip
+
+#: Geometry family of a layer when it is empty (so that its GeoPackage layer type stays the same).
+_EMPTY_FAMILY: dict[str, str] = {"parks": "points", "corridors": "points", "eco_zones": "points",
+                                 "structure": "points"}  # fmt: skip
+
 GPKG_NAME = "atlas.gpkg"
+#: GeoPackage version written (1.2 is read by every GDAL since 2.2 without a warning).
+GPKG_VERSION = "1.2"
 REPORT_NAME = "report.json"
 
 
@@ -86,7 +107,10 @@ def feature_id(*parts: object) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def _precision_of(unit_level: str) -> str:
+def _precision_of(unit_level: str | None) -> str:
+    """Precision of a feature placed on a unit of this level; ``unplaced`` when there is none."""
+    if unit_level is None:
+        return "unplaced"
     return "county" if unit_level == "county" else "region"
 
 
@@ -98,9 +122,15 @@ def frame_from_rows(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
     return _frame(rows, layer)
 
 
+#: Further columns a layer always has (sorted after its theme fields), even when it has no feature,
+#: so that the schema does not change between builds.
+LAYER_EXTRA_FIELDS: dict[str, tuple[str, ...]] = {theme: ("place_source", "placed_at") for theme in THEMES}
+
+
 def _frame(rows: list[dict[str, Any]], layer: str) -> gpd.GeoDataFrame:
     columns = [*COMMON_FIELDS, *THEME_FIELDS.get(layer, ())]
-    extra = sorted({k for r in rows for k in r} - {*columns, "geometry"})
+    known = set(LAYER_EXTRA_FIELDS.get(layer, ()))
+    extra = sorted(({k for r in rows for k in r} | known) - {*columns, "geometry"})
     frame = pd.DataFrame(rows, columns=[*columns, *extra, "geometry"])
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
     return gdf.sort_values("id", kind="stable").reset_index(drop=True)
@@ -135,7 +165,7 @@ def documents_rows(docs: Iterable[Document], *, boundaries: Boundaries | None = 
                 **_doc_common(doc),
                 "county_code": region.adcode if region else None,
                 "county_name": region.name if region else None,
-                "precision": _precision_of(region.level) if region else None,
+                "precision": _precision_of(region.level if region else None),
                 "char_start": doc.char_start,
                 "char_end": doc.char_end,
                 "title": doc.title,
@@ -223,7 +253,7 @@ def indicator_rows(
             **_doc_common(doc),
             "county_code": region.adcode if region else None,
             "county_name": region.name if region else None,
-            "precision": _precision_of(region.level) if region else None,
+            "precision": _precision_of(region.level if region else None),
             "char_start": ind.char_start,
             "char_end": ind.char_end,
             "geometry": b.geometry(region.adcode) if region else None,
@@ -353,12 +383,28 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _typed(value: Any, kind: str | None) -> Any:
+    """A JSON value of its field's type: floats stay floats (30.0, never 30), ints stay ints."""
+    value = _json_value(value)
+    if value is None or kind is None or isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, int):
+        return float(value)
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _properties(props: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    return {k: _typed(v, FIELD_TYPES.get(str(k))) for k, v in zip(props, row, strict=True)}
+
+
 def to_feature_collection(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection dict of a layer frame, features sorted by id."""
     props = [c for c in gdf.columns if c != gdf.geometry.name]
     features = []
     for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
-        properties = {k: _json_value(v) for k, v in zip(props, row, strict=True)}
+        properties = _properties(props, row)
         features.append(
             {
                 "type": "Feature",
@@ -386,7 +432,7 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     encoded: dict[int, str] = {}
     lines: list[tuple[Any, str]] = []
     for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
-        properties = {k: _json_value(v) for k, v in zip(props, row, strict=True)}
+        properties = _properties(props, row)
         g = encoded.get(id(geom))
         if g is None:
             g = encoded[id(geom)] = dumps(geometry_to_geojson(geom))
@@ -411,59 +457,126 @@ def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # writing and reading
 # ---------------------------------------------------------------------------------------------
+_FAMILY = {
+    "Point": "points", "MultiPoint": "points", "LineString": "lines", "MultiLineString": "lines",
+    "Polygon": "polygons", "MultiPolygon": "polygons",
+}  # fmt: skip
+_FAMILY_TYPE = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": "MultiPolygon"}
+#: Suffixes of the GeoPackage layers a mixed layer is split into.
+GPKG_PART_SUFFIXES: tuple[str, ...] = ("_points", "_lines", "_polygons")
+
+
+def _as_multi(geom: Any) -> Any:
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type == "Point":
+        return shapely.MultiPoint([geom])
+    if geom.geom_type == "LineString":
+        return shapely.MultiLineString([geom])
+    if geom.geom_type == "Polygon":
+        return shapely.MultiPolygon([geom])
+    return geom
+
+
+def _list_text(v: Any) -> Any:
+    if isinstance(v, list | tuple):
+        return json.dumps(list(v), ensure_ascii=False)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    v = _json_value(v)
+    return None if v is None else str(v)
+
+
+def _gpkg_column(values: pd.Series, kind: str) -> pd.Series:
+    if kind == "int":
+        return pd.to_numeric(values.map(_json_value), errors="coerce").astype("Int64")
+    if kind == "float":
+        return pd.to_numeric(values.map(_json_value), errors="coerce").astype("Float64")
+    if kind == "bool":
+        return values.map(lambda v: None if _json_value(v) is None else bool(v)).astype("boolean")
+    return values.map(_list_text).astype("string")
+
+
 def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    for col in out.columns:
-        if col == out.geometry.name:
-            continue
-        if out[col].map(lambda v: isinstance(v, list | tuple | dict)).any():
-            out[col] = out[col].map(
-                lambda v: (
-                    json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
-                    if isinstance(v, list | tuple | dict)
-                    else v
-                )
-            )
+    """A copy with every column of its declared type (lists as JSON text) and Multi* geometries."""
+    columns = {
+        col: _gpkg_column(gdf[col], FIELD_TYPES.get(str(col), "str"))
+        for col in gdf.columns
+        if col != gdf.geometry.name
+    }
+    return gpd.GeoDataFrame(
+        pd.DataFrame(columns, index=gdf.index).reset_index(drop=True),
+        geometry=[_as_multi(g) for g in gdf.geometry],
+        crs="EPSG:4326",
+    )
+
+
+def gpkg_layers(name: str, gdf: gpd.GeoDataFrame) -> dict[str, tuple[gpd.GeoDataFrame, str]]:
+    """The GeoPackage layers of one atlas layer, each with one geometry type (QGIS opens it directly).
+
+    Geometries are promoted to their Multi* type (a MultiPolygon county beside a Polygon one stays
+    one layer of one type). A layer holding more than one dimension (corridors: schematic lines and
+    county points) is split into ``NAME_points`` / ``NAME_lines`` / ``NAME_polygons``; features
+    without a geometry (``unplaced``) go with the first. An empty layer keeps its usual type.
+    """
+    ready = _gpkg_ready(gdf)
+    families = [_FAMILY.get(g.geom_type) if g is not None and not g.is_empty else None for g in gdf.geometry]
+    present = [f for f in ("points", "lines", "polygons") if f in families]
+    if len(present) <= 1:
+        family = present[0] if present else _EMPTY_FAMILY.get(name, "polygons")
+        return {name: (ready, _FAMILY_TYPE[family])}
+    out = {}
+    for i, family in enumerate(present):
+        mask = [f == family or (i == 0 and f is None) for f in families]
+        out[f"{name}_{family}"] = (ready[mask].reset_index(drop=True), _FAMILY_TYPE[family])
     return out
 
 
 def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
-    """Every layer into one GeoPackage (lists stored as JSON text)."""
+    """Every layer into one GeoPackage: typed fields, one geometry type per layer (see :func:`gpkg_layers`)."""
+    first = True
     for name, gdf in layers.items():
-        gdf = _gpkg_ready(gdf)
-        kwargs: dict[str, Any] = {"layer": name, "driver": "GPKG", "engine": "pyogrio"}
-        if gdf.geometry.isna().all() or len(set(gdf.geom_type.dropna())) != 1:
-            kwargs["geometry_type"] = "Unknown"
-        gdf.to_file(path, **kwargs)
+        for layer, (frame, geometry_type) in gpkg_layers(name, gdf).items():
+            frame.to_file(
+                path,
+                layer=layer,
+                driver="GPKG",
+                engine="pyogrio",
+                geometry_type=geometry_type,
+                # GeoPackage 1.2: GDAL 3.6 warns about the 1.4 files newer GDAL writes by default
+                dataset_options={"VERSION": GPKG_VERSION} if first else None,
+            )
+            first = False
     from atlas.store import index_gpkg  # the app reads the GeoPackage by region, document and year
 
     index_gpkg(path)
 
 
 def write_atlas(
-    layers: Mapping[str, gpd.GeoDataFrame], out_dir: str | Path, *, report: Mapping[str, Any] | None = None
+    layers: Mapping[str, gpd.GeoDataFrame],
+    out_dir: str | Path,
+    *,
+    report: Mapping[str, Any] | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write layers (GeoJSON + GeoPackage) and report.json into ``out_dir`` atomically per file.
+    """Write layers (GeoJSON + GeoPackage) and report.json as the atlas folder ``out_dir``.
 
-    Files are first written to a temporary folder beside ``out_dir``; only when every file is
-    complete are they moved in, so a failure leaves the previous contents untouched.
+    Everything is written into a sibling folder first and swapped in only when complete
+    (:mod:`atlas.output`): a failure or an interrupt leaves the previous atlas exactly as it was.
+    A folder holding files the atlas did not write (or edited by hand) is refused with an
+    ``OutputError`` unless ``force``.
     """
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    from atlas.output import replace_folder
+
+    def write(tmp: Path) -> None:
         for name, gdf in layers.items():
             (tmp / f"{name}.geojson").write_bytes(geojson_bytes(gdf))
         write_gpkg(layers, tmp / GPKG_NAME)
         if report is not None:
             text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_value)
             (tmp / REPORT_NAME).write_text(text + "\n", encoding="utf-8")
-        out.mkdir(exist_ok=True)
-        for f in sorted(tmp.iterdir()):
-            os.replace(f, out / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+
+    return replace_folder(out_dir, write, force=force)
 
 
 def read_layer(path: str | Path) -> gpd.GeoDataFrame:

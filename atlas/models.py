@@ -15,10 +15,12 @@ Level = Literal["country", "province", "prefecture", "county"]
 RegionSource = Literal["detected", "user"]
 DocKind = Literal["fyp_outline", "work_report", "article", "unknown"]
 Theme = Literal["parks", "red_lines", "corridors", "eco_zones", "structure"]
-Precision = Literal["exact", "town", "schematic", "county", "region"]
+Precision = Literal["exact", "town", "schematic", "county", "region", "unplaced"]
 
 THEMES: tuple[str, ...] = ("parks", "red_lines", "corridors", "eco_zones", "structure")
-PRECISIONS: tuple[str, ...] = ("exact", "town", "schematic", "county", "region")
+#: ``unplaced``: not even the document's region is known, so the feature has no geometry; it is kept
+#: in tables and report.json but drawn on no map.
+PRECISIONS: tuple[str, ...] = ("exact", "town", "schematic", "county", "region", "unplaced")
 STATUSES: tuple[str, ...] = ("built", "existing", "under_construction", "planned", "upgrade")
 
 

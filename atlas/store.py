@@ -42,6 +42,22 @@ INDEXED_COLUMNS: tuple[str, ...] = ("region_code", "doc_id", "year")
 #: Layer names, in the order the app lists them (as atlas.layers.LAYERS).
 _LAYER_ORDER: tuple[str, ...] = ("documents", "regions", *THEMES, "indicators", "facts")
 
+#: A layer holding more than one geometry dimension is stored as LAYER_points / _lines / _polygons
+#: (one geometry type per GeoPackage table, as atlas.layers.GPKG_PART_SUFFIXES).
+_PART_SUFFIXES: tuple[str, ...] = ("_points", "_lines", "_polygons")
+
+
+def _single_parts(geoms: Any) -> Any:
+    """Multi* geometries of one part back to that part (the GeoPackage stores every geometry as Multi*)."""
+    arr = np.asarray(geoms, dtype=object)
+    if not len(arr):
+        return arr
+    multi = np.isin(shapely.get_type_id(arr), (4, 5, 6)) & (shapely.get_num_geometries(arr) == 1)
+    if multi.any():
+        arr = arr.copy()
+        arr[multi] = shapely.get_geometry(arr[multi], 0)
+    return arr
+
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -125,15 +141,26 @@ class AtlasStore:
     #: them line by line); False for a store that adds rows of its own (the workspace's).
     holds_layer_files: bool = True
 
+    def _tables(self, layer: str) -> list[str]:
+        """The GeoPackage tables of a layer: itself, or its parts by geometry dimension."""
+        if layer in self._gpkg_layers:
+            return [layer]
+        return [layer + s for s in _PART_SUFFIXES if layer + s in self._gpkg_layers]
+
     def layer_names(self) -> list[str]:
         """Layers present, in the app's order."""
-        present = set(self._gpkg_layers) if self.uses_gpkg else {p.stem for p in self.dir.glob("*.geojson")}
+        if self.uses_gpkg:
+            return [n for n in _LAYER_ORDER if self._tables(n)]
+        present = {p.stem for p in self.dir.glob("*.geojson")}
         return [n for n in _LAYER_ORDER if n in present]
 
     def columns(self, layer: str) -> set[str]:
         """Column names of a layer (empty when the layer is absent)."""
         if self.uses_gpkg:
-            return set(self._gpkg_layers.get(layer, set())) - {"fid", "geom"}
+            have: set[str] = set()
+            for table in self._tables(layer):
+                have |= self._gpkg_layers[table]
+            return have - {"fid", "geom"}
         frame = self._geojson_layer(layer)
         return set(frame.columns) - {"geometry"} if frame is not None else set()
 
@@ -163,32 +190,22 @@ class AtlasStore:
         A missing layer gives an empty frame.
         """
         if self.uses_gpkg:
-            if layer not in self._gpkg_layers:
+            tables = self._tables(layer)
+            if not tables:
                 return _empty(geometry)
-            have = self._gpkg_layers[layer]
-            where = []
-            if region_codes is not None:
-                if "region_code" not in have:
-                    return _empty(geometry)
-                where.append(f"region_code IN {_sql_list(region_codes)}" if region_codes else "0")
-            if doc_ids is not None:
-                where.append(f"doc_id IN {_sql_list(doc_ids)}" if doc_ids else "0")
-            cols = [c for c in columns if c in have] if columns is not None else None
-            import pyogrio
-
-            frame = pyogrio.read_dataframe(
-                self.gpkg,
-                layer=layer,
-                columns=cols,
-                where=" AND ".join(where) or None,
-                read_geometry=geometry,
-            )
-            if geometry and isinstance(frame, gpd.GeoDataFrame):
-                frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
-                frame = frame.set_crs("EPSG:4326", allow_override=True)
-            frame = _decode_json_columns(frame)
-            if "region_code" in frame:
-                frame["region_code"] = frame["region_code"].astype(object)
+            parts = [
+                self._read_table(
+                    t, region_codes=region_codes, doc_ids=doc_ids, columns=columns, geometry=geometry
+                )
+                for t in tables
+            ]
+            if len(parts) == 1:
+                return parts[0]
+            frame = pd.concat(parts, ignore_index=True)
+            if geometry:
+                frame = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+            if "id" in frame:
+                frame = frame.sort_values("id", kind="stable")
             return frame.reset_index(drop=True)
         full = self._geojson_layer(layer)
         if full is None:
@@ -208,17 +225,58 @@ class AtlasStore:
             out = pd.DataFrame(out.drop(columns="geometry", errors="ignore"))
         return out.copy().reset_index(drop=True)
 
+    def _read_table(
+        self,
+        layer: str,
+        *,
+        region_codes: Sequence[str] | None,
+        doc_ids: Sequence[str] | None,
+        columns: Sequence[str] | None,
+        geometry: bool,
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """One GeoPackage table, cut by region / document, with single-part geometries."""
+        have = self._gpkg_layers[layer]
+        where = []
+        if region_codes is not None:
+            if "region_code" not in have:
+                return _empty(geometry)
+            where.append(f"region_code IN {_sql_list(region_codes)}" if region_codes else "0")
+        if doc_ids is not None:
+            where.append(f"doc_id IN {_sql_list(doc_ids)}" if doc_ids else "0")
+        cols = [c for c in columns if c in have] if columns is not None else None
+        import pyogrio
+
+        frame = pyogrio.read_dataframe(
+            self.gpkg,
+            layer=layer,
+            columns=cols,
+            where=" AND ".join(where) or None,
+            read_geometry=geometry,
+        )
+        if geometry and isinstance(frame, gpd.GeoDataFrame):
+            frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
+            frame = frame.set_crs("EPSG:4326", allow_override=True)
+            frame["geometry"] = gpd.GeoSeries(
+                _single_parts(frame.geometry.to_numpy()), index=frame.index, crs="EPSG:4326"
+            )
+        frame = _decode_json_columns(frame)
+        if "region_code" in frame:
+            frame["region_code"] = frame["region_code"].astype(object)
+        return frame.reset_index(drop=True)
+
     def count(self, layer: str, *, region_codes: Sequence[str] | None = None) -> int:
         """Number of rows of ``layer`` (of these regions' documents), from the index."""
         if self.uses_gpkg:
-            have = self._gpkg_layers.get(layer)
-            if have is None or (region_codes is not None and "region_code" not in have):
-                return 0
-            sql = f"SELECT COUNT(*) FROM {_quote(layer)}"
-            if region_codes is not None:
-                sql += f" WHERE region_code IN {_sql_list(region_codes)}" if region_codes else " WHERE 0"
-            with sqlite3.connect(f"file:{self.gpkg}?mode=ro", uri=True) as con:
-                return int(con.execute(sql).fetchone()[0])
+            total = 0
+            for table in self._tables(layer):
+                if region_codes is not None and "region_code" not in self._gpkg_layers[table]:
+                    continue
+                sql = f"SELECT COUNT(*) FROM {_quote(table)}"
+                if region_codes is not None:
+                    sql += f" WHERE region_code IN {_sql_list(region_codes)}" if region_codes else " WHERE 0"
+                with sqlite3.connect(f"file:{self.gpkg}?mode=ro", uri=True) as con:
+                    total += int(con.execute(sql).fetchone()[0])
+            return total
         return len(self.read(layer, region_codes=region_codes, columns=["id"], geometry=False))
 
     def region_layers(
@@ -238,13 +296,18 @@ class AtlasStore:
         (no geometry decoded: ten times faster than through GDAL for an index of every feature)."""
         if not self.uses_gpkg:
             return self.read(layer, columns=list(columns), geometry=False)
-        have = self._gpkg_layers.get(layer)
-        if have is None:
+        tables = self._tables(layer)
+        if not tables:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        cols = [c for c in columns if c in have]
-        sql = f"SELECT {', '.join(_quote(c) for c in cols)} FROM {_quote(layer)} ORDER BY fid"
-        with sqlite3.connect(f"file:{self.gpkg}?mode=ro", uri=True) as con:
-            frame = pd.read_sql_query(sql, con)
+        parts = []
+        for table in tables:
+            cols = [c for c in columns if c in self._gpkg_layers[table]]
+            sql = f"SELECT {', '.join(_quote(c) for c in cols)} FROM {_quote(table)} ORDER BY fid"
+            with sqlite3.connect(f"file:{self.gpkg}?mode=ro", uri=True) as con:
+                parts.append(pd.read_sql_query(sql, con))
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if len(parts) > 1 and "id" in frame:
+            frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
         for c in columns:
             if c not in frame:
                 frame[c] = None

@@ -61,3 +61,17 @@ def _build_cache(tmp_path_factory):
         os.environ.pop("ATLAS_CACHE", None)
     else:
         os.environ["ATLAS_CACHE"] = old
+
+
+def pytest_report_header(config) -> list[str]:
+    """Which reference data this run has: tests that need what is missing skip and say why."""
+    found = {
+        "sample plans": settings.PLANS_DIR if settings.PLANS_DIR.is_dir() else None,
+        "places (ATLAS_PLACES)": settings.places_path(),
+        "hydro (ATLAS_HYDRO)": settings.hydro_path(),
+    }
+    parts = [
+        f"{name}: {path if path is not None else 'not found (tests needing it skip)'}"
+        for name, path in found.items()
+    ]
+    return ["reference data: " + "; ".join(parts)]

@@ -319,7 +319,8 @@ def test_prefecture_document_falls_back_to_the_county_its_sentence_names(gaz, b)
 def test_document_without_region_keeps_its_mentions(gaz):
     doc = make_doc("建设某某公园。", None)
     [f] = place(doc, [mention(doc, "parks", "urban_park", "某某公园", place="某某")], gaz)
-    assert f.geometry is None and f.precision == "region"
+    # no region, no place: its own honest state, not "region" (kept in tables and report, on no map)
+    assert f.geometry is None and f.precision == "unplaced"
 
 
 # -- far corridors, rivers, red-line statements -------------------------------------------------

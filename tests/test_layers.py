@@ -75,7 +75,17 @@ def test_round_trip_and_gpkg_layers(tmp_path):
     assert back.loc[0, "endpoints"] == ["甲县", "乙市"]
     import pyogrio
 
-    assert [name for name, _ in pyogrio.list_layers(tmp_path / "atlas.gpkg")] == ["corridors"]
+    # a line and a point: one GeoPackage table per geometry dimension, each of one Multi* type
+    assert [tuple(x) for x in pyogrio.list_layers(tmp_path / "atlas.gpkg")] == [
+        ("corridors_points", "MultiPoint"),
+        ("corridors_lines", "MultiLineString"),
+    ]
+    from atlas.store import AtlasStore
+
+    store = AtlasStore(tmp_path)
+    assert store.layer_names() == ["corridors"] and store.count("corridors") == 2
+    back = store.read("corridors")
+    assert list(back["id"]) == ["a", "b"] and list(back.geom_type) == ["LineString", "Point"]
 
 
 def test_read_layer_explains_problems(tmp_path):

@@ -15,7 +15,7 @@ from atlas.labels import (
     Evidence,
     display_text,
     is_missing,
-    labelled,
+    labelled_value,
     theme_label,
 )
 from atlas.models import THEMES
@@ -66,15 +66,15 @@ def popup_html(props: Mapping[str, Any], *, evidence: Evidence | str | None = No
     theme = str(props.get("theme") or "")
     rows: list[tuple[str, str]] = [("主题 Theme", theme_label(theme))]
     if not is_missing(props.get("kind")):
-        rows.append(("类型 Kind", labelled(props["kind"], KIND_LABELS)))
+        rows.append(("类型 Kind", labelled_value(props["kind"], KIND_LABELS)))
     if not is_missing(props.get("level")):
-        rows.append(("级别 Level", labelled(props["level"], LEVEL_LABELS)))
+        rows.append(("级别 Level", labelled_value(props["level"], LEVEL_LABELS)))
     status = props.get("status")
     rows.append(
-        ("状态 Status", "未注明 not stated" if is_missing(status) else labelled(status, STATUS_LABELS))
+        ("状态 Status", "未注明 not stated" if is_missing(status) else labelled_value(status, STATUS_LABELS))
     )
     if not is_missing(props.get("precision")):
-        rows.append(("精度 Precision", labelled(props["precision"], PRECISION_LABELS)))
+        rows.append(("精度 Precision", labelled_value(props["precision"], PRECISION_LABELS)))
     county = props.get("county_name")
     if not is_missing(county):
         code = props.get("county_code")
@@ -118,7 +118,7 @@ def region_popup_html(props: Mapping[str, Any], *, label: str, value: str) -> st
     """Popup of a region on the overview: name, level, hierarchy, the mapped value, counts."""
     rows = [(label, value)]
     if not is_missing(props.get("level")):
-        rows.append(("级别 Level", labelled(props["level"], LEVEL_LABELS)))
+        rows.append(("级别 Level", labelled_value(props["level"], LEVEL_LABELS)))
     hierarchy = " / ".join(
         display_text(props[k]) for k in ("province", "prefecture") if not is_missing(props.get(k))
     )
@@ -152,9 +152,9 @@ def group_popup_html(
         facts = []
         theme = str(row.get("theme") or "")
         if not is_missing(row.get("kind")):
-            facts.append(labelled(row["kind"], KIND_LABELS))
+            facts.append(labelled_value(row["kind"], KIND_LABELS))
         status = row.get("status")
-        facts.append("未注明 not stated" if is_missing(status) else labelled(status, STATUS_LABELS))
+        facts.append("未注明 not stated" if is_missing(status) else labelled_value(status, STATUS_LABELS))
         for key, label in _EXTRA_FIELDS.get(theme, ()):
             if not is_missing(row.get(key)):
                 facts.append(f"{label.split(' ')[0]} {display_text(row[key])}")

@@ -1,0 +1,1 @@
+"""Hostile-input suite: files an office really has, made in code."""
