@@ -20,7 +20,7 @@ from pathlib import Path
 
 from atlas import settings
 from atlas._errors import InputError
-from atlas.inputs import HTML_SUFFIXES, SUPPORTED_SUFFIXES, unsupported_message
+from atlas.inputs import HTML_SUFFIXES, SUPPORTED_SUFFIXES, too_large_message, unsupported_message
 from atlas.models import Document
 from atlas.regions import RegionOverrides, apply_override, detect_region
 from atlas.text import chinese_number, fold
@@ -226,10 +226,6 @@ def _pdf_text(path: Path) -> str:
     return text
 
 
-def _human_size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB"
-
-
 def source_text(path: str | Path) -> str:
     """The decoded text of one file, the coordinate system of every offset into it."""
     path = Path(path)
@@ -242,9 +238,8 @@ def source_text(path: str | Path) -> str:
         msg = f"{path}: cannot read the file ({exc.strerror})"
         raise InputError(msg) from exc
     if size > settings.MAX_FILE_BYTES:
-        msg = (
-            f"{path.name}: {_human_size(size)} is larger than the {_human_size(settings.MAX_FILE_BYTES)} "
-            "limit; split it or raise ATLAS_MAX_FILE_BYTES"
+        msg = too_large_message(
+            path.name, size, settings.MAX_FILE_BYTES, "split it or raise ATLAS_MAX_FILE_BYTES"
         )
         raise InputError(msg)
     if suffix == ".docx":

@@ -156,3 +156,16 @@ def iter_input_files(paths: Iterable[str | Path], *, errors: list[str] | None = 
                 continue
             seen.add(real)
             yield f
+
+
+def human_size(n: int) -> str:
+    """``52.4 MB`` / ``812.0 KB`` (decimal units, as file managers show them)."""
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB"
+
+
+def too_large_message(name: str, size: int, limit: int, what_to_do: str) -> str:
+    """One line for a file over the size limit; exact byte counts when the rounded sizes look alike."""
+    have, most = human_size(size), human_size(limit)
+    if have == most:
+        have, most = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"{name}: {have} is larger than the {most} limit; {what_to_do}"

@@ -73,10 +73,6 @@ def _safe_name(name: str) -> str:
     return base if base not in ("", ".", "..") else "upload.txt"
 
 
-def _human(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB"
-
-
 def preview_upload(name: str, data: bytes, *, progress: Progress | None = None) -> Preview:
     """Read one uploaded file and find its documents, region, kind, year and counts per theme.
 
@@ -84,7 +80,8 @@ def preview_upload(name: str, data: bytes, *, progress: Progress | None = None) 
     and what to do), and nothing is stored either way.
     """
     from atlas.extract import mentions_from_document
-    from atlas.ingest import SUPPORTED_SUFFIXES, documents_from_text, source_text
+    from atlas.ingest import documents_from_text, source_text
+    from atlas.inputs import SUPPORTED_SUFFIXES, too_large_message
 
     def step(stage: str, done: int, total: int, label: str) -> None:
         if progress is not None:
@@ -104,9 +101,8 @@ def preview_upload(name: str, data: bytes, *, progress: Progress | None = None) 
         return Preview(
             file_name,
             size,
-            error=(
-                f"{file_name}: {_human(size)} is larger than the {_human(settings.MAX_FILE_BYTES)} limit; "
-                "split the file into smaller parts and upload them"
+            error=too_large_message(
+                file_name, size, settings.MAX_FILE_BYTES, "split the file into smaller parts and upload them"
             ),
         )
     try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas._errors import InputError
 from atlas.cli import main
 from atlas.inputs import iter_input_files
 from atlas.layers import read_layer
@@ -131,3 +132,19 @@ def test_mixed_good_and_bad_builds_the_good_and_lists_the_bad(tmp_path, capsys):
         "atlas: 空.txt: the file is empty; give a document with text in it",
     ]
     assert list(read_layer(out / "documents.geojson")["source_file"]) == ["东港区.txt"]
+
+
+def test_a_file_just_over_the_size_limit_says_by_how_much(tmp_path, monkeypatch):
+    from atlas import settings
+    from atlas.ingest import source_text
+
+    monkeypatch.setattr(settings, "MAX_FILE_BYTES", 1_000_000)
+    big = tmp_path / "长江经济带.txt"
+    big.write_bytes(b"a" * 1_000_004)
+    with pytest.raises(InputError) as err:
+        source_text(big)
+    # rounded to one decimal both sizes read 1.0 MB; the message then gives the exact bytes
+    assert str(err.value) == (
+        "长江经济带.txt: 1,000,004 bytes is larger than the 1,000,000 bytes limit; "
+        "split it or raise ATLAS_MAX_FILE_BYTES"
+    )
