@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import shapely
 import shapely.ops
 
 from atlas._errors import InputError
-from atlas.admin_tree import adcode_prefix, place_short_name
+from atlas.admin_tree import TOWN_SUFFIXES, adcode_prefix, place_short_name
 from atlas.airports import SOURCE_AIRPORTS, find_airport
 from atlas.boundaries import Boundaries
 from atlas.gazetteer import (
@@ -52,7 +52,7 @@ from atlas.gazetteer import (
 from atlas.hydro import SOURCE_HYDRO, Hydro, load_hydro
 from atlas.labels import statement_of
 from atlas.models import AdminUnit, Document, Feature, Mention
-from atlas.text import fold
+from atlas.text import chinese_number, fold
 
 log = logging.getLogger("atlas")
 
@@ -486,12 +486,15 @@ def _park(m: Mention, ctx: _Context) -> Feature | None:
     return fallback
 
 
-def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
+def _leading_place(
+    m: Mention, ctx: _Context, name: str, *, rest_ok: Callable[[str], bool] | None = None
+) -> Feature | None:
     """A feature at the place a name starts with (湘峪古堡 → 湘峪村, 陶寺遗址 → 陶寺乡, 云竹湖 → 云竹镇).
 
     A prefix is weaker evidence than a whole name, so the place must be distinctive: found in
     the region, in at most two counties of the province, not a water name (汾河川 ≠ 汾河村) and
-    not the start of a river's name (紫红河湿地 ≠ 紫红村).
+    not the start of a river's name (紫红河湿地 ≠ 紫红村). ``rest_ok`` may demand more of what
+    follows the place's name (a local road: only a road word).
     """
     if ctx.region is None:
         return None
@@ -503,6 +506,8 @@ def _leading_place(m: Mention, ctx: _Context, name: str) -> Feature | None:
                 continue
             if core[len(key)] in RIVER_CHARS and len(core) > len(key) + 1:
                 continue  # 紫红河湿地 is named after the river 紫红河, not the village 紫红村
+            if rest_ok is not None and not rest_ok(core[len(key) :]):
+                continue
             province = ctx.scopes[-1]
             counties = {p.county_code for p in ctx.gaz.tree.places_named(key, within=province)}
             if len(counties) > 2:
@@ -560,7 +565,8 @@ def _water_name(ctx: _Context, text: str) -> str | None:
     """The river or lake a zone name stands for (汾河流域 → 汾河, 沁河(沁水段)生态长廊 → 沁河), or None.
 
     The whole name must be the water body's name, optionally after the region's name or 沿/环 and
-    followed by one of :data:`WATER_SUFFIXES`: 汾河公园 or 汾河村 are places, not the river.
+    followed by one of :data:`WATER_SUFFIXES` (or a belt word and a zone's name ending in 区/带):
+    汾河公园 or 汾河村 are places, not the river.
     """
     hydro = ctx.hydro
     if hydro is None or not hydro.available:
@@ -578,7 +584,20 @@ def _water_name(ctx: _Context, text: str) -> str | None:
             base = c[: len(c) - len(suffix)] if suffix else c
             if len(base) >= 2 and hydro.knows(base):
                 return base
+        for belt in BELT_SUFFIXES:  # a zone of the belt along it: 某江沿岸湿地恢复区, 某河生态带示范区
+            i = c.find(belt)
+            tail = c[i + len(belt) :]
+            if i >= 2 and 2 <= len(tail) <= 10 and tail.endswith(("区", "带")) and hydro.knows(c[:i]):
+                return c[:i]
     return None
+
+
+#: Of :data:`WATER_SUFFIXES`, those that make a belt along the water (not its basin): a zone of
+#: such a belt (某河经济带湿地恢复区) runs along the river too.
+BELT_SUFFIXES: tuple[str, ...] = (
+    "生态经济带", "生态景观带", "经济带", "生态带", "景观带", "生态廊道", "绿色廊道",
+    "沿岸", "两岸", "沿线", "河谷", "干流",
+)  # fmt: skip
 
 
 def _water(m: Mention, ctx: _Context) -> Feature | None:
@@ -637,13 +656,106 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
 
 
 def _structure(m: Mention, ctx: _Context) -> Feature | None:
-    water = _water(m, ctx)
+    water = _water(m, ctx) or _river_axis(m, ctx)
     if water is not None:
         return water
     f = _place_feature(m, ctx, [m.name], extended=False)
     if f is None or f.precision in ("county", "region"):
-        f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
+        f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or _defined_at_towns(m, ctx) or f
     return f
+
+
+#: A single axis or belt of a structure statement (一轴, 主轴, 一带), and the clause that says
+#: a river or lake is it (以某河为轴线, 以某江为发展主轴, 以某湖为生态带).
+_SINGLE_COMPONENT = re.compile(r"^(?:一|主|中)?([轴带])$")
+_WATER_AS_COMPONENT = re.compile(r"以([\u4e00-\u9fff()]{2,12}?)为(?:[\u4e00-\u9fff]{0,4}?)(轴线|轴|带)")
+
+
+def _river_axis(m: Mention, ctx: _Context) -> Feature | None:
+    """The one axis (or belt) of a structure statement whose sentence says a river is it
+    (以某河为轴线……形成"一轴三区"): drawn as that river inside the region, like the river itself.
+
+    Only a single component (一轴, not 两轴) and only when the sentence names one water body so.
+    """
+    single = _SINGLE_COMPONENT.match(fold(m.name))
+    if single is None or ctx.hydro is None or not ctx.hydro.available:
+        return None
+    sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
+    rivers = {
+        name
+        for x, word in _WATER_AS_COMPONENT.findall(sentence)
+        if word[0] == single.group(1) and (name := _water_name(ctx, x)) is not None
+    }
+    if len(rivers) != 1:
+        return None
+    river = next(iter(rivers))
+    f = _water(replace(m, name=river, attrs={**m.attrs, "places": [river]}), ctx)
+    return replace(f, mention=m) if f is not None else None
+
+
+#: How a plan defines a component it has just named: “双核”指……, “四组团”分别为…….
+_DEFINED_AS = "(?:是指|指的是|指|即|分别为|分别是|是)"
+#: How far after the mention's sentence its definition may stand (characters).
+DEFINITION_WINDOW = 300
+#: A town's short name followed by one of these names a part of that town (某庄新区 → 某庄镇).
+_TOWN_PART_WORDS = ("新区", "片区", "组团", "新城", "镇区")
+
+
+def _defined_at_towns(m: Mention, ctx: _Context) -> Feature | None:
+    """A structure component that the text defines right after (“双核”指以某镇和某新区为核心……)
+    by towns of the region: placed at those towns (a MultiPoint for several, precision ``town``).
+
+    Towns count by their full name, or by their short name followed by a part word (某庄新区);
+    nothing else in the definition is guessed, and the towns must be at least as many as the
+    component's parts (双核: two).
+    """
+    if ctx.region is None:
+        return None
+    name = fold(m.name)
+    window = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end + DEFINITION_WINDOW))
+    d = re.search('[“"]' + re.escape(name) + '[”"]' + _DEFINED_AS, window)
+    if d is None:
+        return None
+    own = m.char_end - max(m.sentence_start, ctx.doc.char_start)
+    for other in re.finditer('[“"]([^”"]{2,16})[”"]', window[max(own, 0) : d.start()]):
+        if name in other.group(1) and not _same_statement(m, replace(m, attrs={"pattern": other.group(1)})):
+            return None  # another statement with this component stands between: whose is it?
+    body = re.split("[。;]", window[d.end() :], maxsplit=1)[0]
+    after = re.search('[“"][^”"]{1,8}[”"]' + _DEFINED_AS, body)  # the next component's definition
+    body = body[: after.start()] if after else body
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=False)
+    found: list[Candidate] = []
+    i = 0
+    while i < len(body):
+        for key in keys.get(body[i], ()):
+            if not body.startswith(key, i):
+                continue
+            full = key.endswith(TOWN_SUFFIXES)
+            if not full and not body.startswith(_TOWN_PART_WORDS, i + len(key)):
+                continue
+            cands = [
+                c
+                for c in ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False)
+                if c.kind == "town" and c.geometry is not None and not _generic_town(c)
+            ]
+            if len(cands) == 1:
+                found.append(cands[0])
+                i += len(key) - 1
+                break
+        i += 1
+    if not found or len({c.name for c in found}) < _component_count(name):
+        return None  # 七区 defined by two towns and five other areas: not where 七区 is
+    return _at_most_town(_combine(m, found, ctx))
+
+
+def _component_count(name: str) -> int:
+    """How many parts a component's name says it has (双核 → 2, 四组团 → 4); many (多点) or an
+    unreadable count cannot be met by a list of towns."""
+    head = name[:1]
+    if head == "双":
+        return 2
+    n = chinese_number(head)
+    return n if n is not None and n > 0 else 10**6
 
 
 def _towns_named(m: Mention, ctx: _Context) -> Feature | None:
@@ -754,7 +866,68 @@ def _corridor(m: Mention, ctx: _Context) -> Feature | None:
             return _feature(
                 m, pt, precision, code, ctx, "、".join(dict.fromkeys(p[1] for p in points)), source
             )
+    if _local_corridor(m):
+        return _at_local_endpoint(m, ctx, points, len(names)) or _named_after_place(m, ctx)
     return None
+
+
+#: Corridor kinds that are local: a tourist road, a county road (and spur lines, by their name).
+LOCAL_CORRIDOR_KINDS: frozenset[str] = frozenset({"other", "county_road"})
+#: Name endings of a railway or logistics line that is a local spur (to a mine, a park, a yard).
+SPUR_ENDINGS: tuple[str, ...] = ("专用线", "专线", "支线")
+#: What a local road or line named after the place it serves says after that place's name: one
+#: of these destination words (or none), then one of the road words (某村旅游公路, 某矿专用线).
+DESTINATION_WORDS: tuple[str, ...] = (
+    "", "景区", "风景区", "旅游区", "古镇", "古村", "纪念馆", "遗址", "煤矿", "矿区", "矿",
+    "园区", "工业园区", "产业园", "县城", "城区", "镇区", "水库", "码头", "口岸",
+)  # fmt: skip
+ROAD_WORDS: tuple[str, ...] = (
+    "旅游公路", "旅游道路", "旅游专线", "旅游路", "公路", "道路", "大道", "连接线",
+    "铁路专用线", "铁路专线", "铁路支线", "专用线", "专线", "支线", "云轨道", "轨道", "索道",
+)  # fmt: skip
+
+
+def _local_corridor(m: Mention) -> bool:
+    """A corridor that serves a few places of its county: its places say where it is."""
+    name = fold(m.name)
+    return m.kind in LOCAL_CORRIDOR_KINDS or (
+        m.kind in ("railway", "logistics") and name.endswith(SPUR_ENDINGS)
+    )
+
+
+def _road_rest(rest: str) -> bool:
+    """Whether the text after a place's name is only (a destination word and) a road word."""
+    return any(rest == dest + road for dest in DESTINATION_WORDS for road in ROAD_WORDS)
+
+
+def _named_after_place(m: Mention, ctx: _Context) -> Feature | None:
+    """A local road or line named after the one place it serves (某峪旅游公路 → 某峪村), at that
+    place with precision ``town``: the corridor reaches it, but its course is not known."""
+    f = _leading_place(m, ctx, m.name, rest_ok=_road_rest)
+    if f is None or f.geometry is None or f.geometry.geom_type not in ("Point", "MultiPoint"):
+        return None  # a road named after a lake is not the lake
+    return _at_most_town(f)
+
+
+def _at_local_endpoint(
+    m: Mention, ctx: _Context, points: list[tuple[shapely.Point, str, str, str]], wanted: int
+) -> Feature | None:
+    """A local corridor of which only one endpoint resolved, to a town or village inside the
+    region: placed at that endpoint (precision ``town``), not drawn (the other end is unknown)."""
+    region = ctx.region
+    if region is None or not points or len(points) >= wanted:
+        return None
+    prefix = _prefix(region.adcode)
+    inside = [p for p in points if p[2] != SOURCE_BOUNDARIES and p[3].startswith(prefix)]
+    if len({(round(p[0].x, 7), round(p[0].y, 7)) for p in points}) != 1 or not inside:
+        return None
+    pt, name, source, code = inside[0]
+    return _feature(m, pt, "town", code, ctx, name, source)
+
+
+def _at_most_town(f: Feature) -> Feature:
+    """A feature placed at a place it reaches or belongs to claims no more than ``town``."""
+    return replace(f, precision="town") if f.precision == "exact" else f
 
 
 #: A schematic corridor line is drawn whole while it stays within this distance of its region (km).
@@ -875,6 +1048,99 @@ def _user_placed(m: Mention, ctx: _Context) -> Feature | None:
     return _feature(m, geom, entry.precision, code, ctx, entry.name, USER_SOURCE)
 
 
+# ---------------------------------------------------------------------------------------------
+# context: what the text around a mention says about where it is
+# ---------------------------------------------------------------------------------------------
+#: Words before a clause's subject (在某镇, 支持某镇) and enumeration marks (一是, (二), 3.).
+_CLAUSE_LEAD = re.compile(
+    r"^[\s,:;、]*(?:[一二三四五六七八九十]+是|[(][一二三四五六七八九十\d]+[)]|\d+[.、]|[一二三四五六七八九十]+、)?"
+    r"[\s,:]*(?:在|由|对|支持|推动|鼓励|引导)?"
+)
+#: A new subject after a comma (……,县文旅局要……): the clause's town no longer speaks.
+_NEW_SUBJECT = re.compile(r",[^,]{1,12}?(?:要|将|负责)")
+#: What after a town's name shows it is one of several listed, not the clause's subject.
+_LIST_MARKS = frozenset("、,和与及同或等至到-—~")
+
+
+def _clause_subject_town(m: Mention, ctx: _Context) -> Feature | None:
+    """A feature in a clause whose subject is a town of the region (某镇要……建设某某公园; clauses
+    end at ; and 。): the town's own task, placed at the town (precision ``town``).
+
+    The town must open the clause by its full name (a short name or a village is too weak) and
+    not be the head of a list (某镇、某乡要…); large natural features and basins, which reach
+    beyond one town, are not placed so.
+    """
+    region = ctx.region
+    if region is None or m.theme not in ("parks", "eco_zones", "structure", "corridors"):
+        return None
+    if m.theme == "eco_zones" and (m.kind in NATURAL_KINDS or m.kind in BASIN_KINDS):
+        return None
+    if m.theme == "corridors" and not _local_corridor(m):
+        return None
+    start = max(m.sentence_start, ctx.doc.char_start)
+    sentence = fold(ctx.doc.snippet(start, m.sentence_end))
+    local = m.char_start - start
+    if not 0 <= local <= len(sentence):
+        return None
+    clause = sentence[sentence.rfind(";", 0, local) + 1 : local]
+    head = clause[_CLAUSE_LEAD.match(clause).end() :]  # type: ignore[union-attr]
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=False)
+    for key in keys.get(head[:1], ()):
+        if not head.startswith(key) or len(head) <= len(key) or head[len(key)] in _LIST_MARKS:
+            continue
+        if not key.endswith(TOWN_SUFFIXES) or key in fold(m.name):
+            continue
+        if _NEW_SUBJECT.search(head, len(key)):
+            return None  # 某镇要……,县文旅局要建设某公园: another subject took over
+        cands = [
+            c
+            for c in ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False)
+            if c.kind == "town" and c.tier == "exact" and c.geometry is not None and not _generic_town(c)
+        ]
+        if len(cands) == 1:
+            return _at_most_town(_combine(m, cands, ctx))
+        return None  # the longest town name opening the clause decides
+    return None
+
+
+def _same_statement(a: Mention, b: Mention) -> bool:
+    """Whether two structure mentions belong to one statement: the same pattern, or one pattern
+    extending the other (双核双轴 and 双核双轴四片区); any two mentions of other themes."""
+    if a.theme != "structure":
+        return True
+    p, q = fold(str(a.get("pattern") or "")), fold(str(b.get("pattern") or ""))
+    return bool(p and q) and (p in q or q in p)
+
+
+def _share_placements(features: list[Feature]) -> list[Feature]:
+    """The same named feature mentioned again in one document is the same entity: a mention left
+    at county or region precision takes the finer placement of another mention of the same theme
+    and name placed in the same county (one sentence may say where 某景区 is, the next not); a
+    structure component only from a mention of the same statement (:func:`_same_statement`: 一核
+    of two statements are two cores)."""
+    finer: dict[tuple[str, str, str], list[Feature]] = {}
+    for f in features:
+        if f.precision in ("exact", "town", "schematic") and f.geometry is not None:
+            finer.setdefault((f.mention.theme, fold(f.mention.name), f.county_code), []).append(f)
+    out = []
+    for f in features:
+        coarse = f.precision in ("county", "region") and f.place_source != USER_SOURCE
+        peers = finer.get((f.mention.theme, fold(f.mention.name), f.county_code), [])
+        g = next((p for p in peers if _same_statement(f.mention, p.mention)), None)
+        if g is not None and coarse and f.mention.theme != "red_lines":
+            f = replace(
+                f,
+                geometry=g.geometry,
+                precision=g.precision,
+                county_name=g.county_name,
+                placed_at=g.placed_at,
+                place_source=g.place_source,
+                properties=dict(g.properties),
+            )
+        out.append(f)
+    return out
+
+
 _THEMES = {
     "parks": _park,
     "eco_zones": _eco_zone,
@@ -937,5 +1203,9 @@ def features_from_mentions(
             feature = place(m, ctx) if place is not None else None
         if feature is None:
             feature = _red_line(m, ctx) if m.theme == "red_lines" else None
+        if feature is None or (
+            feature.precision in ("county", "region") and feature.place_source != USER_SOURCE
+        ):
+            feature = _clause_subject_town(m, ctx) or feature
         out.append(feature if feature is not None else _fallback(m, ctx))
-    return out
+    return _share_placements(out)
