@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
@@ -272,15 +273,28 @@ def regions_frame(
 ) -> gpd.GeoDataFrame:
     """One feature per region a document is about: hierarchy, counts per theme, key indicators."""
     b = boundaries or load_boundaries()
-    # table rows first; a region without an indicator table falls back to prose facts
-    tables = [f for f in (layers.get("indicators"), layers.get("facts")) if f is not None and len(f)]
+    docs_of: dict[str, list[Document]] = {}
+    for d in docs:
+        if d.region:
+            docs_of.setdefault(d.region.adcode, []).append(d)
+    codes = sorted(docs_of)
+    counts = {
+        theme: frame["region_code"].value_counts()
+        if frame is not None and len(frame)
+        else pd.Series(dtype=int)
+        for theme in THEMES
+        for frame in [layers.get(theme)]
+    }
+    indicators = _region_indicator_values(layers)
+    geoms = [b.geometry(code) for code in codes]
+    areas = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(_ALBERS_CHINA).area / 1e6 if codes else []
     rows = []
-    for code in sorted({d.region.adcode for d in docs if d.region}):
+    for code, geom, area in zip(codes, geoms, areas, strict=True):
         unit = b.get(code)
-        doc_ids = sorted(d.doc_id for d in docs if d.region and d.region.adcode == code)
+        here = docs_of[code]
         row: dict[str, Any] = {
             "id": feature_id("regions", code),
-            "doc_id": ",".join(doc_ids),
+            "doc_id": ",".join(sorted(d.doc_id for d in here)),
             "theme": "regions",
             "name": unit.name,
             "region_code": code,
@@ -288,30 +302,43 @@ def regions_frame(
             "county_code": code,
             "county_name": unit.name,
             "precision": _precision_of(unit.level),
-            "source_file": ",".join(sorted({d.source_file for d in docs if d.doc_id in doc_ids})),
+            "source_file": ",".join(sorted({d.source_file for d in here})),
             "char_start": None,
             "char_end": None,
             "level": unit.level,
             "province": unit.province,
             "prefecture": unit.prefecture,
-            "area_km2": round(area_km2(b.geometry(code)), 1),
-            "geometry": b.geometry(code),
+            "area_km2": round(float(area), 1),
+            "geometry": geom,
         }
         for theme in THEMES:
-            frame = layers.get(theme)
-            n = int((frame["region_code"] == code).sum()) if frame is not None and len(frame) else 0
-            row[f"n_{theme}"] = n
+            row[f"n_{theme}"] = int(counts[theme].get(code, 0))
         for key in REGION_INDICATOR_KEYS:
-            row[f"{key}_base"] = row[f"{key}_target"] = None
-            for table in tables:
-                hit = table[(table["region_code"] == code) & (table["key"] == key)]
-                if len(hit):
-                    hit = hit.sort_values(["char_start", "id"])
-                    row[f"{key}_base"] = _first_value(hit["base_value"])
-                    row[f"{key}_target"] = _first_value(hit["target_value"])
-                    break
+            row[f"{key}_base"], row[f"{key}_target"] = indicators.get((code, key), (None, None))
         rows.append(row)
     return _frame(rows, "regions")
+
+
+def _region_indicator_values(
+    layers: Mapping[str, gpd.GeoDataFrame],
+) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    """(region, key) → (base, target) of the key indicators: the first value stated in the text.
+
+    Indicator-table rows come first; a region whose table does not give a key falls back to the
+    numeric facts of its prose (the first layer holding the key for that region decides).
+    """
+    out: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+    for name in ("indicators", "facts"):
+        table = layers.get(name)
+        if table is None or not len(table):
+            continue
+        hits = table[table["key"].isin(REGION_INDICATOR_KEYS)].sort_values(["char_start", "id"])
+        for (code, key), group in hits.groupby(["region_code", "key"], sort=False):
+            out.setdefault(
+                (str(code), str(key)),
+                (_first_value(group["base_value"]), _first_value(group["target_value"])),
+            )
+    return out
 
 
 def _first_value(values: pd.Series) -> float | None:
@@ -355,15 +382,37 @@ def _round(obj: Any) -> Any:
     return obj
 
 
+def _positions(line: Any) -> list[list[float]]:
+    """A ring's or line's positions, rounded to 6 decimals (about 0.1 m)."""
+    return np.round(shapely.get_coordinates(line), 6).tolist()
+
+
+def _polygon(poly: Any) -> list[list[list[float]]]:
+    return [_positions(poly.exterior), *(_positions(r) for r in poly.interiors)]
+
+
 def geometry_to_geojson(geom: shapely.Geometry | None) -> dict[str, Any] | None:
     """RFC 7946 geometry: exterior rings counter-clockwise, holes clockwise, 6 decimals."""
     if geom is None or geom.is_empty:
         return None
-    geom = shapely.orient_polygons(geom, exterior_cw=False)
-    gj = mapping(geom)
-    if "coordinates" in gj:
-        return {"type": gj["type"], "coordinates": _round(gj["coordinates"])}
-    return {"type": gj["type"], "geometries": [geometry_to_geojson(g) for g in geom.geoms]}
+    kind = geom.geom_type
+    if kind == "Point":
+        return {"type": kind, "coordinates": _positions(geom)[0]}
+    if kind == "LineString":
+        return {"type": kind, "coordinates": _positions(geom)}
+    if kind == "MultiPoint":
+        return {"type": kind, "coordinates": _positions(geom)}
+    if kind == "MultiLineString":
+        return {"type": kind, "coordinates": [_positions(g) for g in geom.geoms]}
+    if kind in ("Polygon", "MultiPolygon"):
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+        if kind == "Polygon":
+            return {"type": kind, "coordinates": _polygon(geom)}
+        return {"type": kind, "coordinates": [_polygon(g) for g in geom.geoms]}
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [geometry_to_geojson(g) for g in geom.geoms]}
+    gj = mapping(geom)  # anything else shapely knows
+    return {"type": gj["type"], "coordinates": _round(gj["coordinates"])}
 
 
 def _json_value(value: Any) -> Any:
@@ -417,25 +466,28 @@ def to_feature_collection(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+def geojson_bytes(gdf: gpd.GeoDataFrame, *, encoded: dict[int, tuple[Any, str]] | None = None) -> bytes:
     """The layer as UTF-8 GeoJSON bytes, one feature per line (diff-friendly, deterministic).
 
     The same text as ``json.dumps`` of each feature of :func:`to_feature_collection`, written one
     feature at a time; a geometry object shared by many rows (a region's polygon under each of
-    its documents and facts) is encoded once.
+    its documents and facts) is encoded once. Pass the same ``encoded`` dict to the layers of one
+    atlas to encode a polygon shared between layers once too.
     """
 
     def dumps(obj: Any) -> str:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
     props = [c for c in gdf.columns if c != gdf.geometry.name]
-    encoded: dict[int, str] = {}
+    if encoded is None:
+        encoded = {}
     lines: list[tuple[Any, str]] = []
     for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
         properties = _properties(props, row)
-        g = encoded.get(id(geom))
-        if g is None:
-            g = encoded[id(geom)] = dumps(geometry_to_geojson(geom))
+        hit = encoded.get(id(geom))
+        if hit is None or hit[0] is not geom:  # the geometry is kept with its text: ids stay unique
+            hit = encoded[id(geom)] = (geom, dumps(geometry_to_geojson(geom)))
+        g = hit[1]
         fid = properties["id"]
         lines.append(
             (
@@ -569,8 +621,9 @@ def write_atlas(
     from atlas.output import replace_folder
 
     def write(tmp: Path) -> None:
+        encoded: dict[int, tuple[Any, str]] = {}  # region polygons under several layers: encoded once
         for name, gdf in layers.items():
-            (tmp / f"{name}.geojson").write_bytes(geojson_bytes(gdf))
+            (tmp / f"{name}.geojson").write_bytes(geojson_bytes(gdf, encoded=encoded))
         write_gpkg(layers, tmp / GPKG_NAME)
         if report is not None:
             text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_value)
