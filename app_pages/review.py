@@ -59,6 +59,7 @@ else:
             basemap=ctx.basemap,
             evidence=evidence,
             asset_base_url=_ui.asset_base_url(),
+            picking=True,
         )
         clicked = st_folium(
             fmap,

@@ -866,7 +866,11 @@ def export_file(
         if fmt == "gpkg":
             frames = {n: store.read(n, region_codes=codes) for n in layer_names}
             write_gpkg({n: f for n, f in frames.items() if isinstance(f, gpd.GeoDataFrame)}, tmp)
-        elif fmt == "geojson" and all((store.dir / f"{n}.geojson").is_file() for n in layer_names):
+        elif (
+            fmt == "geojson"
+            and store.holds_layer_files
+            and all((store.dir / f"{n}.geojson").is_file() for n in layer_names)
+        ):
             if len(layer_names) == 1:
                 with tmp.open("wb") as out:
                     _write_geojson_subset(store.dir / f"{layer_names[0]}.geojson", wanted, out)

@@ -137,6 +137,10 @@ class AtlasStore:
             log.warning("%s: cannot read the GeoPackage (%s); reading the GeoJSON files", self.gpkg, exc)
             return {}
 
+    #: Whether the GeoJSON files in ``dir`` hold every row this store reads (an export may copy
+    #: them line by line); False for a store that adds rows of its own (the workspace's).
+    holds_layer_files: bool = True
+
     def _tables(self, layer: str) -> list[str]:
         """The GeoPackage tables of a layer: itself, or its parts by geometry dimension."""
         if layer in self._gpkg_layers:

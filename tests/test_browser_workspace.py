@@ -4,7 +4,7 @@ the map (``exact`` after the rebuild), and compare the region with a sample regi
 
 The report is a county work report of ../shared/corpus (skipped when absent); the app runs on the
 committed sample atlas with an empty workspace of the test's own. Screenshots of the Upload and
-Review pages (1500×2600) go to ``test-artifacts/``.
+Review pages, the Overview and the county page's popup (1500×2600) go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -125,12 +125,6 @@ def container_point(page: Any, lon: float, lat: float) -> dict[str, float]:
     raise AssertionError("no Leaflet map found in the page")
 
 
-@pytest.mark.xfail(
-    reason="known break, open: on the Review page a click on the map no longer reaches "
-    "st_folium's last_clicked since the maps package (reference overlay, county symbols) landed; "
-    "upload, region picker and the county-symbol popup pass",
-    strict=False,
-)
 def test_upload_fix_region_see_it_place_a_park_and_compare(page, app_url, report, workspace_dir):
     path, code = report
     ws = Workspace(workspace_dir)
@@ -158,6 +152,7 @@ def test_upload_fix_region_see_it_place_a_park_and_compare(page, app_url, report
     page.goto(app_url)
     frame = wait_for_map(page)
     frame.locator(f"path.atlas-region-{code}").wait_for(timeout=TIMEOUT)
+    screenshot(page, "workspace-overview")
     page.get_by_role("combobox", name="打开地区 Open a region").fill(code)
     page.get_by_role("option", name=f"({code})").first.click()
     page.get_by_role("button", name="打开县域布局 Open county layout").click()
@@ -175,6 +170,7 @@ def test_upload_fix_region_see_it_place_a_park_and_compare(page, app_url, report
     popup.wait_for(timeout=20_000)
     evidence = popup.locator(".atlas-evidence").inner_text()
     assert park["name"] in evidence
+    screenshot(page, "workspace-county-popup")
 
     # -- review: click the map inside the county, away from the county label point --------------
     page.goto(f"{app_url}/review")

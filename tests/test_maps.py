@@ -361,3 +361,35 @@ def test_dem_overlay_is_drawn_with_its_legend(layers):
     assert "L.imageOverlay" in html and "data:image/png;base64" in html
     assert 'data-layer="raster"' in _legend(m).legend_html
     assert [u for u in _TAG_URL.findall(html) if re.match(r"(?i)(https?:)?//", u)] == []
+
+
+# -- a map to click on (Review page) ------------------------------------------------------------
+def test_picking_map_folds_its_controls_so_the_region_stays_clickable(layers):
+    # A click on a Leaflet control never reaches the map's click event; on a narrow map the open
+    # legend and layer list covered most of the region, so the Review page could not be clicked.
+    plain = maps.region_map(layers, HUOZHOU)
+    picking = maps.region_map(layers, HUOZHOU, picking=True)
+    shown = json.loads(_legend(picking).html_json)
+    assert _legend(picking).folded and shown.startswith('<details class="atlas-legend-fold"><summary>')
+    assert _legend(picking).legend_html in shown  # the same rows, only folded
+    assert not _legend(plain).folded and "<details" not in json.loads(_legend(plain).html_json)
+    (control,) = [c for c in picking._children.values() if type(c).__name__ == "LayerControl"]
+    assert control.options["collapsed"] is True
+    (plain_control,) = [c for c in plain._children.values() if type(c).__name__ == "LayerControl"]
+    assert plain_control.options["collapsed"] is False
+    html = maps.map_html(picking)
+    assert 'classList.add("atlas-picking")' in html
+    assert 'classList.add("atlas-picking")' not in maps.map_html(plain)
+
+
+def test_picking_map_script_is_the_same_on_every_run(layers):
+    # streamlit-folium keys its component on a hash of the map's script: a script that differed
+    # between two runs of the page would remount the map and drop the click it just returned.
+    st_folium = pytest.importorskip("streamlit_folium")
+    scripts = [
+        st_folium.generate_js_hash(
+            st_folium._get_map_string(maps.region_map(layers, HUOZHOU, picking=True)), "k"
+        )
+        for _ in range(2)
+    ]
+    assert scripts[0] == scripts[1]

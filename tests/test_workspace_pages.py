@@ -148,3 +148,99 @@ def test_review_page_on_an_empty_workspace(sample_root, tmp_path, monkeypatch):
     assert _problems(at) == []
     assert any("Upload" in i.value for i in at.info)
     assert not (tmp_path / "empty" / "workspace.gpkg").exists()
+
+
+def _same_rows(got, expected, name: str) -> None:
+    """Same rows (by id, or by region for regions) and the same values, dtypes aside."""
+    key = "region_code" if name == "regions" else ("id" if "id" in expected else None)
+    assert len(got) == len(expected), name
+    if not len(expected):
+        return
+    assert set(got.columns) == set(expected.columns), name
+    cols = sorted(c for c in expected.columns if c != "geometry")
+    a = got.sort_values(key).reset_index(drop=True) if key else got.reset_index(drop=True)
+    b = expected.sort_values(key).reset_index(drop=True) if key else expected.reset_index(drop=True)
+    for col in cols:
+        left = [None if v is None or (isinstance(v, float) and v != v) else v for v in a[col]]
+        right = [None if v is None or (isinstance(v, float) and v != v) else v for v in b[col]]
+        left = [str(v) if isinstance(v, str) or col.endswith("code") else v for v in left]
+        right = [str(v) if isinstance(v, str) or col.endswith("code") else v for v in right]
+        assert left == right, (name, col)
+    if "geometry" in expected:
+        assert all(x.equals_exact(y, 1e-9) for x, y in zip(a.geometry, b.geometry, strict=True)), name
+
+
+@pytest.mark.parametrize("case", ["own county", "copy of a sample document"])
+def test_combined_store_reads_per_query_what_combine_holds(sample_root, workspace, tmp_path, case):
+    from atlas.store import AtlasStore
+
+    if case == "copy of a sample document":
+        workspace = Workspace(tmp_path / "copy")
+        workspace.add_file(sample_root / "sources" / "fixture_city.txt")
+        workspace.set_region("fixture_city", BINCHUAN)
+        workspace.rebuild()
+    sample = AtlasStore(sample_root / "layers")
+    mine = workspace.layers()
+    # what the store held in memory before: combine() of every sample layer, read whole
+    expected = combined.combine({n: sample.read(n) for n in sample.layer_names()}, mine)
+    store = combined.CombinedStore(sample, mine, ("signature",))
+    for name, frame in expected.items():
+        _same_rows(store.read(name), frame, name)
+    for code in (HUOZHOU, "140400", BINCHUAN):
+        got = store.region_layers([code])
+        for name, frame in expected.items():
+            if "region_code" in frame:
+                _same_rows(got[name], frame[frame["region_code"].astype(str) == code], f"{name} of {code}")
+    docs = store.documents()
+    assert set(docs["doc_id"]) == set(expected["documents"]["doc_id"]) and "geometry" not in docs
+    index = store.feature_index()
+    assert len(index) == sum(
+        len(expected[t]) for t in ("parks", "red_lines", "corridors", "eco_zones", "structure")
+    )
+    assert set(index["doc_id"]) <= set(expected["documents"]["doc_id"])
+    assert (
+        store.count("parks", region_codes=[BINCHUAN]) == (expected["parks"]["region_code"] == BINCHUAN).sum()
+    )
+    names = store.read("parks", region_codes=[HUOZHOU], columns=["name"], geometry=False)
+    assert list(names.columns) == ["name"]
+
+
+def test_combined_store_asks_the_sample_only_for_what_a_page_shows(sample_root, workspace):
+    # A region page reads its region from the sample's index, never the whole sample layer.
+    from atlas.store import AtlasStore
+
+    sample = AtlasStore(sample_root / "layers")
+    asked: list[tuple[str, object]] = []
+    real = sample.read
+
+    def read(layer, **kw):
+        asked.append((layer, kw.get("region_codes")))
+        return real(layer, **kw)
+
+    sample.read = read  # type: ignore[method-assign]
+    store = combined.CombinedStore(sample, workspace.layers(), ("signature",))
+    asked.clear()
+    store.region_layers([HUOZHOU])
+    assert asked and all(codes == [HUOZHOU] for _, codes in asked)
+    asked.clear()
+    store.region_layers([BINCHUAN])  # the workspace's region: the sample is asked for it only
+    assert all(codes is not None and set(codes) <= {BINCHUAN} for _, codes in asked)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
+def test_export_of_a_workspace_region_holds_its_features(sample_root, workspace, tmp_path, fmt):
+    # The GeoJSON export copies lines of the sample's layer files; the workspace's features are
+    # not in those files, so a combined atlas must be exported from its rows.
+    import geopandas as gpd
+
+    from atlas import app_data
+    from atlas.store import AtlasStore
+
+    store = combined.CombinedStore(AtlasStore(sample_root / "layers"), workspace.layers(), ("signature",))
+    path = app_data.export_file(store, ["parks"], [BINCHUAN], fmt=fmt, folder=tmp_path / "out")
+    if fmt == "csv":
+        text = path.read_bytes().decode("utf-8-sig")
+        assert "青梅湾湿地公园" in text and "桃溪谷森林公园" in text
+    else:
+        frame = gpd.read_file(path)
+        assert set(frame["name"]) == {"青梅湾湿地公园", "桃溪谷森林公园"}

@@ -23,6 +23,9 @@ from atlas.maps.styles import (
 
 log = logging.getLogger("atlas")
 
+#: The summary line of a folded legend (click it to open the legend).
+FOLDED_LEGEND_SUMMARY = "图例 Legend"
+
 
 # ---------------------------------------------------------------------------------------------
 # folium elements
@@ -126,7 +129,12 @@ class DataLayer(folium.map.Layer):
 
 
 class Legend(MacroElement):
-    """A Leaflet control holding prepared (escaped) legend HTML; always visible."""
+    """A Leaflet control holding prepared (escaped) legend HTML; always present.
+
+    ``folded`` puts the rows in a ``<details>`` that opens on a click of its summary line, for
+    maps the user clicks on (the open legend would cover the region there, and a click on a
+    control never reaches the map).
+    """
 
     _template = Template(
         """
@@ -137,6 +145,7 @@ class Legend(MacroElement):
                     var div = L.DomUtil.create("div", "atlas-legend leaflet-control");
                     div.setAttribute("data-legend", {{ this.kind_json }});
                     div.innerHTML = {{ this.html_json }};
+                    {% if this.folded %}div.classList.add("atlas-legend-folded");{% endif %}
                     L.DomEvent.disableClickPropagation(div);
                     L.DomEvent.disableScrollPropagation(div);
                     return div;
@@ -147,13 +156,38 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str, *, kind: str, position: str = "bottomright") -> None:
+    def __init__(
+        self, html_text: str, *, kind: str, position: str = "bottomright", folded: bool = False
+    ) -> None:
         super().__init__()
         self._name = "AtlasLegend"
         self.legend_html = html_text
-        self.html_json = _js_json(html_text)
+        self.folded = folded
+        shown = (
+            f'<details class="atlas-legend-fold"><summary>{FOLDED_LEGEND_SUMMARY}</summary>{html_text}</details>'
+            if folded
+            else html_text
+        )
+        self.html_json = _js_json(shown)
         self.kind_json = _js_json(kind)
         self.position_json = _js_json(position)
+
+
+class _ContainerClass(MacroElement):
+    """Adds a CSS class to the map's container (e.g. ``atlas-picking``: a crosshair cursor)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.getContainer().classList.add({{ this.name_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._name = "AtlasContainerClass"
+        self.name_json = _js_json(name)
 
 
 class _FitBounds(folium.map.FitBounds):

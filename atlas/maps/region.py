@@ -44,6 +44,7 @@ from atlas.maps.basemaps import (
 from atlas.maps.elements import (
     DataLayer,
     Legend,
+    _ContainerClass,
     _FitBounds,
     _new_map,
     localize_assets,
@@ -467,6 +468,7 @@ def region_map(
     asset_base_url: str | None = None,
     focus: str | None = None,
     reference: bool | None = None,
+    picking: bool = False,
 ) -> folium.Map:
     """The layout map of one region: its boundary and one toggleable layer per theme.
 
@@ -496,6 +498,10 @@ def region_map(
     reference
         Draw the offline reference overlay (default: shown on the blank basemap, off but
         available in the layer switcher on tile basemaps).
+    picking
+        A map the user clicks to place something (the Review page): the legend folded to its
+        summary line, the layer switcher collapsed to its button and a crosshair cursor, so that
+        no control covers the region (a click on a control never reaches the map's ``click``).
 
     Returns
     -------
@@ -563,15 +569,18 @@ def region_map(
         name = html.escape(f"{theme_label(theme)} ({counts[theme]})")
         m.add_child(DataLayer(name, payload))
 
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    folium.LayerControl(collapsed=picking, position="topright").add_to(m)
     m.add_child(
         Legend(
             _region_legend(
                 counts, precisions, basemap=bm, region_label=unit.name, overlay=overlay, reference=ref_credit
             ),
             kind="region",
+            folded=picking,
         )
     )
+    if picking:
+        m.add_child(_ContainerClass("atlas-picking"))
     view = b.display_geometry(focus) if focus and focus in names and focus != unit.adcode else region_geom
     bounds = _bounds([view]) or [[30.0, 100.0], [40.0, 115.0]]
     m.add_child(_FitBounds(_shift_bounds(bounds) if shift else bounds, padding=(12, 12)))

@@ -49,6 +49,9 @@ def _css() -> str:
         "box-shadow:0 1px 4px rgba(0,0,0,0.35);font:12px/1.45 'Noto Sans CJK SC','Microsoft YaHei',"
         "'PingFang SC',sans-serif;color:#222;max-width:290px;max-height:60vh;overflow:auto;}",
         ".atlas-legend-title{font-weight:bold;margin:2px 0 3px;}",
+        ".atlas-legend-fold>summary{cursor:pointer;font-weight:bold;}",
+        ".atlas-legend-fold>summary+.atlas-legend-title{display:none;}",
+        ".leaflet-container.atlas-picking{cursor:crosshair;}",
         ".leaflet-control-layers-expanded{font:12px/1.5 'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',"
         "sans-serif;padding:4px 8px;}",
         ".atlas-legend-row{display:flex;align-items:center;gap:6px;white-space:nowrap;}",
