@@ -158,8 +158,12 @@ def evidence(layers_dir: str, signature: tuple, region_code: str) -> dict[str, m
     """Evidence sentences of one region's features, looked up in the source files."""
     layers = _region_layers(layers_dir, signature, (region_code,))
     table = app_data.feature_table(layers, region_code)
-    texts = Workspace(Path(signature[-1][0]).parent).source_texts()  # the workspace's own files
-    return app_data.evidence_for(table, texts=texts)
+    return app_data.evidence_for(table, texts=workspace_texts(signature))
+
+
+def workspace_texts(signature: tuple) -> dict[str, str]:
+    """File name → text of the workspace's own documents (their evidence needs no source folder)."""
+    return Workspace(Path(signature[-1][0]).parent).source_texts()
 
 
 @st.cache_resource(show_spinner=False)

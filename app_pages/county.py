@@ -165,7 +165,8 @@ with _ui.guard("提及 Mentions"):
             key="county_mentions_feature",
         )
         row = app_data.feature_row(layers, picked) if picked else None
-        sentences = app_data.mention_evidence(row) if row is not None else []
+        texts = _ui.workspace_texts(ctx.signature)
+        sentences = app_data.mention_evidence(row, texts=texts) if row is not None else []
         if not sentences:
             st.caption("未找到源文件 Source document not found: offsets only.")
         for k, ev in enumerate(sentences, start=1):

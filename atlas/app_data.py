@@ -596,16 +596,24 @@ def feature_row(layers: Mapping[str, gpd.GeoDataFrame], feature_id: str) -> dict
 
 
 def mention_evidence(
-    row: Mapping[str, Any], *, dirs: Sequence[str | Path] | None = None, max_chars: int = 220
+    row: Mapping[str, Any],
+    *,
+    dirs: Sequence[str | Path] | None = None,
+    max_chars: int = 220,
+    texts: Mapping[str, str] | None = None,
 ) -> list[Evidence]:
     """The sentence of every mention of one feature (a row of a layer or of :func:`feature_table`
     with ``source_file``, ``char_start``, ``char_end`` and ``mentions``), in text order.
 
-    Empty when the source file is not found. For :func:`feature_table` rows (where ``mentions`` is a
-    count) pass the layer row instead.
+    ``texts`` as in :func:`evidence_for` (the workspace's stored sources come before the source
+    folders). Empty when the source text is not found. For :func:`feature_table` rows (where
+    ``mentions`` is a count) pass the layer row instead.
     """
-    path = find_source(str(row.get("source_file") or ""), dirs=dirs)
-    text = _read_source(path) if path is not None else None
+    name = str(row.get("source_file") or "")
+    text = (texts or {}).get(name)
+    if text is None:
+        path = find_source(name, dirs=dirs)
+        text = _read_source(path) if path is not None else None
     if text is None:
         return []
     out: list[Evidence] = []

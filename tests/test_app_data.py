@@ -242,3 +242,19 @@ def test_export_errors_name_the_choices(layers):
         app_data.export_layers(layers, [])
     with pytest.raises(InputError, match="unknown layers"):
         app_data.export_layers(layers, ["roads"])
+
+
+def test_every_mention_of_a_workspace_document_comes_from_its_stored_text(tmp_path):
+    text = "第一章 总体布局\n建设洱海湿地公园，保护苍山。\n洱海湿地公园周边推行生态农业。"
+    spans = [[i, i + 6] for i in range(len(text)) if text.startswith("洱海湿地公园", i)]
+    row = {
+        "source_file": "大理市报告.txt",
+        "char_start": spans[0][0],
+        "char_end": spans[0][1],
+        "mentions": spans,
+    }
+    # no source folder holds the file: only the workspace's stored text can give the sentences
+    assert app_data.mention_evidence(row, dirs=[tmp_path]) == []
+    found = app_data.mention_evidence(row, dirs=[tmp_path], texts={"大理市报告.txt": text})
+    assert [ev.text[ev.start : ev.end] for ev in found] == ["洱海湿地公园", "洱海湿地公园"]
+    assert found[1].text.startswith("洱海湿地公园周边")
