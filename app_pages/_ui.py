@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,9 +161,9 @@ def evidence(layers_dir: str, signature: tuple, region_code: str) -> dict[str, m
     return app_data.evidence_for(table, texts=workspace_texts(signature))
 
 
-def workspace_texts(signature: tuple) -> dict[str, str]:
+def workspace_texts(signature: tuple, names: Sequence[str] | None = None) -> dict[str, str]:
     """File name → text of the workspace's own documents (their evidence needs no source folder)."""
-    return Workspace(Path(signature[-1][0]).parent).source_texts()
+    return Workspace(Path(signature[-1][0]).parent).source_texts(names)
 
 
 @st.cache_resource(show_spinner=False)

@@ -165,8 +165,10 @@ with _ui.guard("提及 Mentions"):
             key="county_mentions_feature",
         )
         row = app_data.feature_row(layers, picked) if picked else None
-        texts = _ui.workspace_texts(ctx.signature)
-        sentences = app_data.mention_evidence(row, texts=texts) if row is not None else []
+        sentences = []
+        if row is not None:  # the picked feature's own source text only
+            texts = _ui.workspace_texts(ctx.signature, [str(row.get("source_file") or "")])
+            sentences = app_data.mention_evidence(row, texts=texts)
         if not sentences:
             st.caption("未找到源文件 Source document not found: offsets only.")
         for k, ev in enumerate(sentences, start=1):

@@ -528,6 +528,15 @@ def _read_source(path: Path) -> str | None:
         return None
 
 
+def _text_of(name: str, *, dirs: Sequence[str | Path] | None, texts: Mapping[str, str] | None) -> str | None:
+    """The text of source file ``name``: from ``texts`` (the workspace's) first, else the folders."""
+    text = (texts or {}).get(name)
+    if text is None:
+        path = find_source(name, dirs=dirs)
+        text = _read_source(path) if path is not None else None
+    return text
+
+
 _SENTENCE_END = SENTENCE_END_RE  # the one definition of a sentence (atlas.text)
 
 
@@ -609,11 +618,7 @@ def mention_evidence(
     folders). Empty when the source text is not found. For :func:`feature_table` rows (where
     ``mentions`` is a count) pass the layer row instead.
     """
-    name = str(row.get("source_file") or "")
-    text = (texts or {}).get(name)
-    if text is None:
-        path = find_source(name, dirs=dirs)
-        text = _read_source(path) if path is not None else None
+    text = _text_of(str(row.get("source_file") or ""), dirs=dirs, texts=texts)
     if text is None:
         return []
     out: list[Evidence] = []
@@ -642,10 +647,7 @@ def evidence_for(
     if frame is None or not len(frame) or "source_file" not in frame:
         return out
     for name, group in frame.groupby("source_file", sort=False):
-        text = (texts or {}).get(str(name))
-        if text is None:
-            path = find_source(str(name), dirs=dirs)
-            text = _read_source(path) if path is not None else None
+        text = _text_of(str(name), dirs=dirs, texts=texts)
         if text is None:
             continue
         counts = group["mentions"] if "mentions" in group else pd.Series(1, index=group.index)

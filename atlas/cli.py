@@ -149,10 +149,7 @@ def _build_into_workspace(args: argparse.Namespace) -> int:
     errors: list[str] = []
     added: list[str] = []
     for path in iter_input_files(args.paths, errors=errors):
-        try:
-            if not path.exists():
-                msg = f"{path}: no such file or folder"
-                raise AtlasError(msg)
+        try:  # (a missing path is reported by iter_input_files)
             text = source_text(path)
             docs = documents_from_text(text, source_file=path.name, source_path=str(path))
             regions = {d.doc_id: region for d in docs} if region else None

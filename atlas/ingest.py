@@ -254,10 +254,27 @@ def source_text(path: str | Path) -> str:
     except OSError as exc:
         msg = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
         raise InputError(msg) from exc
-    text = decode_bytes(data, name=path.name)
+    text = unescape_line_breaks(decode_bytes(data, name=path.name))
     if suffix in HTML_SUFFIXES:
         return html_to_text(text)
     return text
+
+
+_ESCAPED_BREAK_RE = re.compile(r"\\r\\n|\\n|\\r")
+
+
+def unescape_line_breaks(text: str) -> str:
+    """Line breaks written as the two characters ``\\n`` (or ``\\r\\n``) made real.
+
+    A text copied out of a database or a JSON field can hold its line breaks as escape
+    sequences; read as they are, the whole report is one line and its title runs into the body.
+    They are only taken for breaks when there are several and they outnumber the real ones, so
+    a backslash in ordinary text (a path, a formula) is left alone.
+    """
+    escaped = len(_ESCAPED_BREAK_RE.findall(text))
+    if escaped < 3 or escaped <= text.count("\n"):
+        return text
+    return _ESCAPED_BREAK_RE.sub("\n", text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -287,13 +287,7 @@ def regions_frame(
         if d.region:
             docs_of.setdefault(d.region.adcode, []).append(d)
     codes = sorted(docs_of)
-    counts = {
-        theme: frame["region_code"].value_counts()
-        if frame is not None and len(frame)
-        else pd.Series(dtype=int)
-        for theme in THEMES
-        for frame in [layers.get(theme)]
-    }
+    counts = {theme: _region_counts(layers.get(theme)) for theme in THEMES}
     indicators = _region_indicator_values(layers)
     geoms = [b.geometry(code) for code in codes]
     areas = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(_ALBERS_CHINA).area / 1e6 if codes else []
@@ -326,6 +320,11 @@ def regions_frame(
             row[f"{key}_base"], row[f"{key}_target"] = indicators.get((code, key), (None, None))
         rows.append(row)
     return _frame(rows, "regions")
+
+
+def _region_counts(frame: gpd.GeoDataFrame | None) -> pd.Series:
+    """Features per region code of one layer (empty for a missing or empty layer)."""
+    return frame["region_code"].value_counts() if frame is not None and len(frame) else pd.Series(dtype=int)
 
 
 def _region_indicator_values(
@@ -407,9 +406,7 @@ def geometry_to_geojson(geom: shapely.Geometry | None) -> dict[str, Any] | None:
     kind = geom.geom_type
     if kind == "Point":
         return {"type": kind, "coordinates": _positions(geom)[0]}
-    if kind == "LineString":
-        return {"type": kind, "coordinates": _positions(geom)}
-    if kind == "MultiPoint":
+    if kind in ("LineString", "MultiPoint"):
         return {"type": kind, "coordinates": _positions(geom)}
     if kind == "MultiLineString":
         return {"type": kind, "coordinates": [_positions(g) for g in geom.geoms]}

@@ -607,7 +607,16 @@ def detect_region(title: str, text: str, *, source: str | None = None) -> Region
         if speaker.level is None:
             return True
         names = [unit.name, *idx.former.get(code, ())]
-        return any(n.endswith(s) for n in names for s in SPEAKER_SUFFIXES[speaker.level])
+        if any(n.endswith(s) for n in names for s in SPEAKER_SUFFIXES[speaker.level]):
+            return True
+        # a county made a district or city since (撤县设区: 清苑县 → 清苑区) speaks as the 县 it
+        # was: its opener names it by its stem with the older suffix
+        stem = unit.name[:-1]
+        return (
+            unit.level == "county"
+            and len(stem) >= 2
+            and any(stem + s in speaker.opener for s in SPEAKER_SUFFIXES[speaker.level])
+        )
 
     fitting = {c: s for c, s in scores.items() if fits(c)}
     pool = fitting if fitting and max(fitting.values()) >= MIN_SCORE else scores

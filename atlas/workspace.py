@@ -572,12 +572,15 @@ class Workspace:
         with self._connect() as con:
             return {r[0]: r[1] for r in con.execute("SELECT doc_id, region_code FROM ws_region_overrides")}
 
-    def source_texts(self) -> dict[str, str]:
-        """File name → decoded text of every stored source file (for evidence sentences)."""
-        if not self.exists():
+    def source_texts(self, names: Sequence[str] | None = None) -> dict[str, str]:
+        """File name → decoded text of the stored source files (``names``: only those; None: all)."""
+        if not self.exists() or (names is not None and not names):
             return {}
+        query, args = "SELECT file_name, text FROM ws_sources", list(names or ())
+        if names is not None:
+            query += f" WHERE file_name IN ({','.join('?' * len(args))})"
         with self._connect() as con:
-            return {r[0]: r[1] for r in con.execute("SELECT file_name, text FROM ws_sources")}
+            return {r[0]: r[1] for r in con.execute(query, args)}
 
     # -- corrections ------------------------------------------------------------------------------
     def add_correction(

@@ -93,6 +93,18 @@ def test_comma_list_shares_one_head():
     assert [(m.char_start, m.char_end) for m in ms] == [(2, 9), (5, 9)]
 
 
+def test_a_count_of_routes_between_the_list_and_its_head_is_no_part_of_a_name():
+    # 两条/多条 counts the names listed before it, as 2条 and 等 do
+    assert _found("依托广深、广珠两条高速公路的区位优势，发展物流。", "440100") == [
+        ("广深高速公路", "expressway", ["广州市", "深圳市"]),
+        ("广珠高速公路", "expressway", ["广州市", "珠海市"]),
+    ]
+    assert _names("新建哈尔滨至佳木斯、哈尔滨至牡丹江等多条铁路。", "230100") == [
+        "哈尔滨至佳木斯铁路",
+        "哈尔滨至牡丹江铁路",
+    ]
+
+
 def test_airport_named_after_a_place_inside_its_name():
     assert _names("推进长治上党机场迁建。", CHANGZHI) == ["长治上党机场"]
     # a section of a railway listed before an airport does not share its head

@@ -211,3 +211,17 @@ def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
         match=r"huge.txt: 6.0 KB is larger than the 1.0 KB limit; split it or raise ATLAS_MAX_FILE_BYTES",
     ):
         documents_from_file(path)
+
+
+def test_line_breaks_written_as_escape_sequences_are_made_real(tmp_path):
+    from atlas.ingest import documents_from_file, source_text, unescape_line_breaks
+
+    body = r"2023年大理市政府工作报告\r\n各位代表：\r\n现在我代表市人民政府报告工作。\r\n洱海保护取得新成效。"
+    path = tmp_path / "大理.txt"
+    path.write_text(body, encoding="utf-8")
+    text = source_text(path)
+    assert text.splitlines()[:2] == ["2023年大理市政府工作报告", "各位代表："]
+    (doc,) = documents_from_file(path)
+    assert doc.title == "2023年大理市政府工作报告"
+    # a backslash or two in ordinary text stays as written
+    assert unescape_line_breaks("路径 C:\\new\\data\n第二行\n") == "路径 C:\\new\\data\n第二行\n"

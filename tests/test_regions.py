@@ -328,3 +328,15 @@ def test_national_report_filed_under_a_city_is_a_work_report_of_the_country():
 def test_a_conjunction_before_a_county_word_is_not_a_county():
     assert "和县" not in names("在市委、市政府和县委的坚强领导下，全县经济稳步增长。")
     assert "和县" in names("马鞍山市和县的长江岸线整治完成；和县的稻虾共作面积扩大。")
+
+
+def test_a_county_made_a_district_since_speaks_as_the_county_it_was():
+    # 呈贡县 became 昆明市呈贡区 in 2011; an older report speaks as the 县 and names its city often
+    body = (
+        "政府工作报告\n各位代表：现在，我代表呈贡县人民政府向大会报告工作。\n"
+        "过去一年，在昆明市委、市政府领导下，全县上下共同努力，呈贡新城建设加快，县城道路改造完成。\n"
+        "今年我县将融入昆明主城，推进滇池东岸湿地保护，呈贡的花卉产业继续壮大，呈贡大学城加快建设。\n"
+        "全县财政收入稳步增长，呈贡农民收入提高。昆明地铁延伸至呈贡。\n"
+    )
+    guess = detect_region("政府工作报告", body)
+    assert guess.unit is not None and guess.unit.adcode == "530114"  # 呈贡区, not 昆明市

@@ -183,8 +183,8 @@ _AMOUNT_RE = re.compile(r"\d+(?:\.\d+)?(?:公里|千米|km|米|亿元|万元|元
 _LATIN_CODE_RE = re.compile(r"[A-Z]\d+")
 #: Characters that are never the initial of an endpoint in a local road's abbreviation.
 _NOT_INITIAL = frozenset("乡村县市镇省国城区道路街干主支环线段内外")
-#: Between a name and its head: a length, a count or 等 (油盆峪至七里峪25公里道路, 襄垣、沁县等通用机场).
-_GAP_RE = re.compile(r"(?:\d+(?:\.\d+)?(?:公里|千米|km)|\d+条|等)$")
+#: Between a name and its head: a length, a count (2条, 两条, 多条) or 等 (油盆峪至七里峪25公里道路, 襄垣、沁县等通用机场).
+_GAP_RE = re.compile(r"(?:\d+(?:\.\d+)?(?:公里|千米|km)|(?:\d+|[一二两三四五六七八九十几多数]+)条|等)$")
 #: A station or section written right after a link road gives its ends (连接线七里峪至古县北平段).
 _SECTION_RE = re.compile(r"[\u4e00-\u9fff]{2,10}(?:至|到)[\u4e00-\u9fff]{2,10}?段")
 #: Local roads spanning more than this (degrees) are not what a local abbreviation meant.
