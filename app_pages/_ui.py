@@ -209,6 +209,41 @@ def keep_valid(key: str, options: list[str]) -> None:
             st.session_state[key] = kept
 
 
+#: What a picker stores for "all" (levels, years). Streamlit shows a selectbox whose value is None
+#: as empty ("Choose an option"), so None itself cannot be an option.
+ALL = "all"
+
+
+def pick_or_all(
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    default: Any,
+    all_label: str,
+    format_func: Any = str,
+    all_last: bool = False,
+    where: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """A selectbox of ``options`` and an "all" choice; returns the value picked, None for all.
+
+    ``default`` (None: all) is set the first time, and again when the stored value is no longer
+    offered (another atlas, another region).
+    """
+    choices = [*options, ALL] if all_last else [ALL, *options]
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = ALL if default is None else default
+    value = (where or st).selectbox(
+        label,
+        options=choices,
+        format_func=lambda v: all_label if v == ALL else format_func(v),
+        key=key,
+        **kwargs,
+    )
+    return None if value == ALL else value
+
+
 def open_region(code: str) -> None:
     """Ask for ``code`` to become the sidebar region and go to the county page."""
     st.session_state[_OPEN_KEY] = code

@@ -81,15 +81,14 @@ docs = _ui.documents(ctx)
 year_cols = st.columns(len(codes))
 chosen_years: list[tuple[str, int | None]] = []
 for col, code in zip(year_cols, codes, strict=True):
-    options: list[int | None] = [None, *app_data.year_options(docs, code)]
-    key = f"compare_year_{code}"
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = app_data.default_year(options)
-    year = col.selectbox(
+    options = app_data.year_options(docs, code)
+    year = _ui.pick_or_all(
         f"{ctx.regions.get(code, code)} · 年份 Year",
-        options=options,
-        format_func=lambda y: "全部年份 All years" if y is None else str(y),
-        key=key,
+        options,
+        key=f"compare_year_{code}",
+        default=app_data.default_year([None, *options]),
+        all_label="全部年份 All years",
+        where=col,
     )
     chosen_years.append((code, year))
 years_key = tuple(chosen_years)

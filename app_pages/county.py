@@ -16,15 +16,13 @@ ctx = _ui.context()
 st.title(f"{ctx.region_name} · 县域布局 County layout")
 st.caption(ctx.region_label)
 docs = _ui.documents(ctx)
-year_choices: list[int | None] = [None, *app_data.year_options(docs, ctx.region_code)]
-year_key = f"county_year_{ctx.region_code}"
-if year_key not in st.session_state:
-    st.session_state[year_key] = app_data.default_year(year_choices)
-year = st.selectbox(
+year_options = app_data.year_options(docs, ctx.region_code)
+year = _ui.pick_or_all(
     "文件年份 Document year",
-    options=year_choices,
-    format_func=lambda y: "全部年份 All years" if y is None else str(y),
-    key=year_key,
+    year_options,
+    key=f"county_year_{ctx.region_code}",
+    default=app_data.default_year([None, *year_options]),
+    all_label="全部年份 All years",
     help="地图和要素表只显示所选年份文件中的要素 The map and table show the features of that year's documents.",
 )
 layers = app_data.layers_for_years(  # this region's features only (indexed read), of the chosen year

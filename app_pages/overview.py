@@ -21,18 +21,15 @@ levels = app_data.level_options(region_rows)
 span = store.year_range(docs)
 
 left, right = st.columns([1, 2])
-level_choices: list[str | None] = [*levels, None]
-if st.session_state.get("overview_level", "unset") not in level_choices:
-    st.session_state["overview_level"] = app_data.default_level(levels)
-level = left.selectbox(
+level = _ui.pick_or_all(
     "级别 Level",
-    options=level_choices,
-    format_func=lambda v: (
-        f"全部级别 All levels ({sum(levels.values())})"
-        if v is None
-        else f"{app_data.LEVEL_LABELS.get(v, v)} ({levels[v]})"
-    ),
+    list(levels),
     key="overview_level",
+    default=app_data.default_level(levels),
+    all_label=f"全部级别 All levels ({sum(levels.values())})",
+    format_func=lambda v: f"{app_data.LEVEL_LABELS.get(v, v)} ({levels[v]})",
+    all_last=True,
+    where=left,
 )
 years: tuple[int, int] | None = None
 if span is not None and span[0] < span[1]:

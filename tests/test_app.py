@@ -55,6 +55,8 @@ def _run_all_pages(at: AppTest, regions: list[str]) -> list[str]:
             at.session_state["region"] = code
             at.switch_page(page).run()
             failures += [f"{page} {code}: {p}" for p in _problems(at)]
+            # a picker whose value is None is drawn empty ("Choose an option"), not as a choice
+            failures += [f"{page} {code}: {s.label} shows no choice" for s in at.selectbox if s.index is None]
             if page != "app_pages/export.py":
                 (args,) = _component_args(at)
                 links = [*args["js_links"], *args["css_links"]]
