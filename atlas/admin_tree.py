@@ -420,3 +420,32 @@ def load_admin_tree(path: str | Path | None = None) -> AdminTree:
     tree = AdminTree(data, source=str(src))
     log.debug("admin tree: %d county blocks from %s", len(tree._blocks), src)
     return tree
+
+
+#: A word this common (jionlp's idf below it) is a word before it is a name: a county's short
+#: name 资源, 合作, 和平 or 长安; a road's initials 美丽, 和谐 or 平安.
+WORD_FIRST_IDF = 8.0
+#: Words rarer than this (idf above it) are not kept in :func:`word_idf`.
+_WORD_IDF_KEPT = 10.5
+
+
+@lru_cache(maxsize=1)
+def word_idf() -> dict[str, float]:
+    """Common words of 2–4 characters → their idf (jionlp's table; lower is more common).
+
+    Words with an idf above 10.5 are left out. Empty, with a warning, when the table is missing:
+    the filters that use it are aids, and names are still matched without them.
+    """
+    try:
+        data = jionlp_dictionary_bytes("idf").decode("utf-8")
+    except (DataMissingError, UnicodeDecodeError) as exc:
+        log.warning("jionlp's word table is missing (%s): names inside words are not filtered", exc)
+        return {}
+    out: dict[str, float] = {}
+    for line in data.splitlines():
+        word, _, value = line.partition("\t")
+        if 2 <= len(word) <= 4 and value:
+            idf = float(value)
+            if idf <= _WORD_IDF_KEPT:
+                out[word] = idf
+    return out

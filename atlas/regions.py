@@ -36,12 +36,13 @@ from atlas import settings
 from atlas._errors import InputError
 from atlas.admin_tree import (
     COUNTRY_CODE,
+    WORD_FIRST_IDF,
     adcode_parents,
     adcode_prefix,
     adcode_within,
-    jionlp_dictionary_bytes,
     jionlp_dictionary_dir,
     load_admin_tree,
+    word_idf,
 )
 from atlas.boundaries import COUNTRY, Boundaries, load_boundaries
 from atlas.boundaries import short_name as unit_short_name
@@ -67,8 +68,6 @@ SCAN_CHARS = 60_000
 MIN_SCORE = 3.0
 #: Below this confidence the region is unknown.
 MIN_CONFIDENCE = 0.35
-#: A county's short name this common (idf below it) is a word first: 资源, 合作, 和平, 长安.
-WORD_FIRST_IDF = 8.0
 #: Words at least this common (jionlp's idf at most this) stop a name found inside them.
 COMMON_WORD_IDF = 10.5
 
@@ -169,7 +168,7 @@ def _index(source: str) -> _Index:
     import ahocorasick
 
     b = load_boundaries(source)
-    idf = _word_idf()
+    idf = word_idf()
     entries: dict[str, list[_Entry]] = defaultdict(list)
     for unit in b.units.values():
         entries[unit.name].append(_Entry(unit.adcode, True, _core_length(unit.name)))
@@ -198,27 +197,9 @@ def _index(source: str) -> _Index:
 
 
 @lru_cache(maxsize=1)
-def _word_idf() -> dict[str, float]:
-    """Common words of 2–4 characters → their idf (jionlp's table; lower is more common)."""
-    try:
-        data = jionlp_dictionary_bytes("idf").decode("utf-8")
-    except Exception:  # the filter is an aid; without it names are still matched
-        log.warning("jionlp's word table is missing: names inside words are not filtered")
-        return {}
-    out: dict[str, float] = {}
-    for line in data.splitlines():
-        word, _, value = line.partition("\t")
-        if 2 <= len(word) <= 4 and value:
-            idf = float(value)
-            if idf <= COMMON_WORD_IDF:
-                out[word] = idf
-    return out
-
-
-@lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
     """Common words of 2–4 characters, for telling names from parts of words."""
-    return frozenset(_word_idf())
+    return frozenset(w for w, idf in word_idf().items() if idf <= COMMON_WORD_IDF)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -391,3 +391,71 @@ def test_a_village_of_the_region_does_not_hide_a_city_of_a_neighbouring_province
 
     assert local_place_names(CHANGZHI).get("安阳") == "安阳村"  # a village of 长治市
     assert _found("谋划长治—安阳城际铁路。", CHANGZHI)[0][2] == ["长治市", "安阳市"]
+
+
+# -- ports, border crossings, waterways and city rail (own sentences, far from Shanxi) -------------
+WUZHOU = "450400"  # 梧州市, 广西
+NINGBO = "330200"  # 宁波市, 浙江
+HEIHE = "231100"  # 黑河市, 黑龙江
+XISHUANGBANNA = "532800"  # 西双版纳傣族自治州, 云南
+GUANGZHOU = "440100"  # 广州市, 广东
+
+
+def test_a_port_is_the_place_before_gang_never_a_phrase_holding_one():
+    found = _found(
+        "推进舟山港扩能，抓好北仑港集装箱码头建设。实行海港联动，港澳合作深化，港口资源整合。", NINGBO
+    )
+    assert [(n, k) for n, k, _ in found] == [("舟山港", "logistics"), ("北仑港", "logistics")]
+
+
+def test_a_port_that_starts_a_road_is_an_end_not_a_port():
+    # 某港至某地公路: the road is the corridor; the port is its end
+    assert "北仑港" not in _names("新建北仑港至春晓公路。", NINGBO)
+
+
+def test_border_crossings_are_logistics_corridors():
+    assert _found("黑河口岸、逊克口岸通关便利化，打磨陆路口岸功能。", HEIHE) == [
+        ("黑河口岸", "logistics", []),
+        ("逊克口岸", "logistics", []),
+    ]
+
+
+def test_waterways_are_rivers_before_hangdao():
+    assert _names("实施西江、桂江航道扩能，发挥珠江黄金水道作用，提升内河航道等级。", WUZHOU) == [
+        "西江航道",
+        "桂江航道",
+        "珠江黄金水道",
+    ]
+
+
+def test_a_river_that_flows_past_a_city_is_no_route_between_them():
+    # 流经 is a verb, not 经 joining two ends
+    assert _names("用好西江流经梧州300公里黄金水道优势。", WUZHOU) == []
+
+
+def test_numbered_city_rail_lines_keep_their_system_name():
+    text = "加快地铁2号线建设，推进3号、4号线前期工作，18号楼完工。"
+    assert _names(text, GUANGZHOU) == ["地铁2号线", "地铁3号线", "地铁4号线"]
+    assert _names("城市轨道交通一号线开通。", NINGBO) == ["城市轨道交通一号线"]
+
+
+def test_the_class_of_a_general_airport_is_part_of_its_name():
+    assert _found("开工建设勐腊A1级通用机场。", XISHUANGBANNA) == [("勐腊A1级通用机场", "airport", [])]
+
+
+def test_routes_named_after_what_they_run_along():
+    assert _names("加快沿边公路和沿海高速公路建设，谋划沿江高铁。", GUANGZHOU) == [
+        "沿边公路",
+        "沿海高速公路",
+        "沿江高铁",
+    ]
+
+
+def test_a_common_word_is_no_pair_of_initials_unless_both_are_close_places():
+    # 美丽公路 is a programme, 平安铁路 a safety campaign; 西汉高速 joins 西安 and 汉中 in 陕西
+    assert _names("打造美丽公路，创建平安铁路。", XISHUANGBANNA) == []
+    assert _found("西汉高速扩能改造。", "610700") == [("西汉高速", "expressway", ["西安市", "汉中市"])]
+
+
+def test_a_list_of_airports_names_places_not_works_holding_one():
+    assert _names("推进勐仑互通立交、西双版纳机场改扩建。", XISHUANGBANNA) == ["西双版纳机场"]

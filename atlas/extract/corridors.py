@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from atlas.admin_tree import WORD_FIRST_IDF, word_idf
 from atlas.extract import vocab
 from atlas.extract._common import VERB_SHAPES, folded_text, make_mention
 from atlas.extract._corridor_places import (
@@ -48,6 +49,7 @@ from atlas.extract._corridor_places import (
     resolve_place,
     same_rank,
 )
+from atlas.extract.lexicon import known_names
 from atlas.models import AdminUnit, Document, Mention
 from atlas.text import fold, is_cjk, sentences
 
@@ -70,6 +72,8 @@ CORRIDOR_KINDS: tuple[str, ...] = (
 #   tour   tourism road / scenic byway: endpoints, abbreviation, 一号 name or a place
 #   road   ordinary road: endpoints, abbreviation (of places in the province), code
 #   link   link road of a station or corridor (霍州东站连接线)
+#   port   port or border crossing (口岸): a place name only, no list of words holding one
+#   water  waterway (航道, 黄金水道): a river or lake
 #   line   …线: only a two-character abbreviation of places in the province (上霍线)
 _HEADS: tuple[tuple[str, str, str], ...] = (
     ("高速公路", "expressway", "route"),
@@ -94,6 +98,10 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("直升机场", "airport", "place"),
     ("机场", "airport", "place"),
     ("班列", "logistics", "owner"),
+    ("口岸", "logistics", "port"),
+    ("港", "logistics", "port"),
+    ("黄金水道", "other", "water"),
+    ("航道", "other", "water"),
     ("物流大通道", "logistics", "route"),
     ("物流通道", "logistics", "route"),
     ("国家风景道", "other", "tour"),
@@ -127,6 +135,8 @@ _BAD_AFTER: dict[str, re.Pattern[str]] = {
     "机场": re.compile(r"路|大道|街"),
     "线": re.compile(r"路|上|下|索|缆|条|性|段"),
     "公路": re.compile(r"港|局|站|运输|养护|枢纽|网"),
+    "港": re.compile(r"澳|股|币|资|商|人|台|元|岛|剧|片|口|航|务|城|至|到"),
+    "口岸": re.compile(r"至|到"),  # 某口岸至某镇公路: an end of a road
     "道路": re.compile(r"运输|交通|两侧|绿化|上"),
     "铁路": re.compile(r"局|公司|运输|枢纽|物流|网"),
     "旅游路": re.compile(r"网|线"),
@@ -137,7 +147,9 @@ _BAD_AFTER: dict[str, re.Pattern[str]] = {
 _BAD_BEFORE_LINE = re.compile(r"[改环干专主支沿航管底红防战前界岸曲直视光热连路生产一二三四五六七八九十]$")
 
 _DASHES = "—–－-~～─"
-_CONNECTOR_RE = re.compile(rf"至|到|经(?!济|营|验|费|过|典|历|贸|开|纬|销|手)|[{re.escape(_DASHES)}]+")
+_CONNECTOR_RE = re.compile(
+    rf"至|到|(?<![流途历已曾神])经(?!济|营|验|费|过|典|历|贸|开|纬|销|手)|[{re.escape(_DASHES)}]+"
+)
 
 
 def _words(block: str) -> list[str]:
@@ -156,14 +168,26 @@ _GENERIC = frozenset(
 农村 乡村 城乡 县乡 乡镇 县城 城镇 村庄 行政村 自然村 中心村 县道 国省 国省道 干线 普通 市内 县内 城市 城区 市区 主城 沿线 周边 区域 全域 对外 外部 内部 高等级
 等级 境内 新建 直升 通用 支线 运输 民用 专用 货运 客运 现代 综合 主要 重要 骨干 旅游 产品 大型 工矿 企业 园区 工业
 煤炭 矿区 城际 环城 绕城 过境 快速 快速通道 一号 国家 省级 市级 县级 区级 景区 防火 产业 乡村旅游 全市 全县 连接 出口
+内河 航空 陆路 边境 海港 深水 内陆 国际 集装箱
 """)
 )
+#: Routes named after what they run along (沿江高铁, 沿海高速, 沿边公路, 沿黄公路), a naming used
+#: all over China.
+_ALONG_RE = re.compile(r"沿(?:江|海|边|黄|淮|湖|河|山)")
 _GENERIC_PARTS = re.compile(
     r"企业|大型|主要|园区|重点|相关|各类|沿线|周边|现代|综合|若干|城市|景区|以上|以下"
 )
 
 #: Characters that end a toponym (七里峪, 悬泉山, 霍林河, 南堡村 …).
 _TOPONYM_END = frozenset("峪山河沟湖峡谷岭寺关洞泉湾坪庄村镇乡站口滩川原梁塬垴岩台寨堡海林县市旗盟城馆")
+
+#: Numbered lines of a city's rail system (地铁2号线, 城市轨道交通1号线); later lines of the same
+#: sentence may drop the system's name (……1号线建设，推进2号、3号线).
+_LINE_NO = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_METRO_RE = re.compile(
+    rf"(?P<sys>城市轨道交通|轨道交通|地铁|轻轨|有轨电车|市域铁路|市域快轨)(?P<n>{_LINE_NO})号线"
+)
+_BARE_LINE_RE = re.compile(rf"(?<![\d号])(?P<n>{_LINE_NO})号(?:线|(?=[、和及与]{_LINE_NO}号线?))")
 
 #: Route code patterns (normalised by :func:`normalise_code`).
 _CODE_WORDS = {"国道": "G", "省道": "S", "县道": "X", "乡道": "Y", "村道": "C"}
@@ -185,6 +209,8 @@ _LATIN_CODE_RE = re.compile(r"[A-Z]\d+")
 _NOT_INITIAL = frozenset("乡村县市镇省国城区道路街干主支环线段内外")
 #: Between a name and its head: a length, a count (2条, 两条, 多条) or 等 (油盆峪至七里峪25公里道路, 襄垣、沁县等通用机场).
 _GAP_RE = re.compile(r"(?:\d+(?:\.\d+)?(?:公里|千米|km)|(?:\d+|[一二两三四五六七八九十几多数]+)条|等)$")
+#: The class of a general-aviation airport, part of its name (某县A1级通用机场).
+_AIRPORT_CLASS_RE = re.compile(r"[AB][1-3]?[级类]$")
 #: A station or section written right after a link road gives its ends (连接线七里峪至古县北平段).
 _SECTION_RE = re.compile(r"[\u4e00-\u9fff]{2,10}(?:至|到)[\u4e00-\u9fff]{2,10}?段")
 #: Local roads spanning more than this (degrees) are not what a local abbreviation meant.
@@ -368,6 +394,27 @@ def _code_items(text: str, sa: int, sb: int, covered: list[tuple[int, int]]) -> 
     return out
 
 
+def _metro_items(text: str, sa: int, sb: int) -> list[_Item]:
+    """Numbered lines of a city's rail system, each named with the system (轨道交通3号线)."""
+    first = _METRO_RE.search(text, sa, sb)
+    if first is None:
+        return []
+    out: list[_Item] = []
+    system, pos = first["sys"], first.start()
+    while pos < sb:
+        m = _METRO_RE.match(text, pos, sb)
+        if m is not None:
+            system = m["sys"]
+        else:
+            m = _BARE_LINE_RE.match(text, pos, sb)
+        if m is None:
+            pos += 1
+            continue
+        out.append(_Item(m.start(), m.end(), f"{system}{m['n']}号线", "other", None, [], "named"))
+        pos = m.end()
+    return out
+
+
 # -- internals: one sentence ---------------------------------------------------------------------
 def _sentence_items(text: str, sa: int, sb: int, region: AdminUnit | None) -> list[_Item]:
     out: list[_Item] = []
@@ -411,6 +458,7 @@ def _sentence_items(text: str, sa: int, sb: int, region: AdminUnit | None) -> li
             floor = he
     covered = [(i.start, i.end) for i in out]
     out.extend(_code_items(text, sa, sb, covered))
+    out.extend(_metro_items(text, sa, sb))
     out.sort(key=lambda i: (i.start, i.end))
     return out
 
@@ -486,13 +534,17 @@ def _items_before(
     gap = body_end
     while (m := _GAP_RE.search(text, run_start, gap)) is not None:
         gap = m.start()
+    head = text[hs:he]
+    if kind == "airport" and (m := _AIRPORT_CLASS_RE.search(text, run_start, gap)) is not None:
+        gap, head = m.start(), text[m.start() : he]  # the class is part of the airport's name
     if gap - run_start < 2:
         return []
-    head = text[hs:he]
     cuts = _cuts(text, run_start, gap, _protected(region.adcode if region else None))
     if rule in ("route", "line") and gap - cuts[-1] > 3 and not _CONNECTOR_RE.search(text, cuts[-1], gap):
-        # 紧邻京昆高速: an unknown verb before an abbreviation; its initials must all resolve
-        cuts += [gap - 3, gap - 2]
+        # 紧邻京昆高速: an unknown verb before an abbreviation; its initials must all resolve (a
+        # cut never falls inside a known stop word: 创建平安铁路 is no 建平安)
+        inside = [m.span() for m in _STOP_RE.finditer(text, run_start, gap)]
+        cuts += [k for k in (gap - 3, gap - 2) if not any(s < k < e for s, e in inside)]
     for cut in cuts:
         parsed = _parse_body(text[cut:gap], rule, kind, region, partial=_partial(head))
         if not parsed:
@@ -572,6 +624,8 @@ def _shared_head(
                 break
         if found is None or found.text.endswith(("站", "段")):
             break
+        if rule == "place" and not _looks_like_place(found.text, region):
+            break  # a list of airports names places, not works that hold one (某镇互通立交、某机场)
         out.insert(0, _item(cut + found.offset, he, found, head, region, rule))
         if cut != a:
             break  # a verb opened the list
@@ -633,6 +687,16 @@ def _parse_name(
     if rule == "owner":  # 中欧班列, 中欧(亚)班列
         return [_Parse(0, body, kind, None, (), "owner")] if len(re.sub(r"\(.*?\)", "", body)) <= 4 else None
     place = _looks_like_place(body, region)
+    if rule == "port":  # 宜昌港, 临江口岸: the place itself, never a phrase holding one
+        ok = is_known_place(body, region) or (
+            place and len(body) <= 3 and _free_of_stopwords(body, region) and not _is_common_word(body[:2])
+        )  # 实行海港: a verb before a toponym's last character
+        return [_Parse(0, body, kind, None, (), "place")] if ok and body not in _GENERIC else None
+    if rule == "water":  # 清江航道, 长江黄金水道
+        ok = body in known_names() or (2 <= len(body) <= 5 and body[-1] in "江河湖")
+        return [_Parse(0, body, kind, None, (), "place")] if ok and body not in _GENERIC else None
+    if rule in ("route", "road", "tour") and _ALONG_RE.fullmatch(body):
+        return [_Parse(0, body, kind, None, (), "named")]
     if rule == "place":  # 霍州市通用机场, 长治上党机场 (a city before the airport's own name)
         ok = place or (len(body) <= 8 and _holds_known_place(body, region))
         return [_Parse(0, body, kind, None, (), "place")] if ok else None
@@ -734,6 +798,10 @@ def _endpoint(part: str, region: AdminUnit | None) -> Endpoint:
     return resolve_place(_clean_part(part), region)
 
 
+#: Largest tier (see ``_corridor_places``) of both initials of a common word read as initials.
+_WORD_INITIALS_TIER = 2
+
+
 def _abbreviation(
     body: str, region: AdminUnit | None, max_tier: int, *, partial: bool = False
 ) -> tuple[Endpoint, ...] | None:
@@ -741,8 +809,24 @@ def _abbreviation(
 
     With ``partial`` (ordinary local roads: 解杨公路) one initial that resolves is enough; the
     endpoints are then empty unless all resolve. A repeated initial (静静铁路) names a route
-    whose ends are not known.
+    whose ends are not known. A common word (美丽公路, 南北铁路) is read as initials only when both
+    stand for places of the region's own prefecture or cities of its province (西汉高速 in 陕西).
     """
+    ends = _initials(body, region, max_tier, partial=partial)
+    common = len(body) == 2 and _is_common_word(body)
+    if ends is not None and common and (len(ends) != 2 or any(e.tier > _WORD_INITIALS_TIER for e in ends)):
+        return None
+    return ends
+
+
+def _is_common_word(word: str) -> bool:
+    return word_idf().get(word, 99.0) < WORD_FIRST_IDF
+
+
+def _initials(
+    body: str, region: AdminUnit | None, max_tier: int, *, partial: bool = False
+) -> tuple[Endpoint, ...] | None:
+    """The places the initials of ``body`` stand for (see :func:`_abbreviation`)."""
     if not 2 <= len(body) <= 4 or not all(is_cjk(ch) for ch in body) or body in _GENERIC:
         return None
     if any(ch in _NOT_INITIAL for ch in body):
