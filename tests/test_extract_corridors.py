@@ -405,7 +405,7 @@ def test_a_port_is_the_place_before_gang_never_a_phrase_holding_one():
     found = _found(
         "推进舟山港扩能，抓好北仑港集装箱码头建设。实行海港联动，港澳合作深化，港口资源整合。", NINGBO
     )
-    assert [(n, k) for n, k, _ in found] == [("舟山港", "logistics"), ("北仑港", "logistics")]
+    assert [(n, k) for n, k, _ in found] == [("舟山港", "other"), ("北仑港", "other")]
 
 
 def test_a_port_that_starts_a_road_is_an_end_not_a_port():
@@ -413,10 +413,18 @@ def test_a_port_that_starts_a_road_is_an_end_not_a_port():
     assert "北仑港" not in _names("新建北仑港至春晓公路。", NINGBO)
 
 
-def test_border_crossings_are_logistics_corridors():
+def test_border_crossings_are_corridors():
     assert _found("黑河口岸、逊克口岸通关便利化，打磨陆路口岸功能。", HEIHE) == [
-        ("黑河口岸", "logistics", []),
-        ("逊克口岸", "logistics", []),
+        ("黑河口岸", "other", []),
+        ("逊克口岸", "other", []),
+    ]
+
+
+def test_short_forms_of_passenger_lines_and_fast_railways():
+    # 客专 is short for 客运专线, 快铁 for 快速铁路
+    assert _found("哈齐客专提速，谋划黑河至北安快铁。", HEIHE) == [
+        ("哈齐客专", "high_speed_rail", ["哈尔滨市", "齐齐哈尔市"]),
+        ("黑河至北安快铁", "railway", ["黑河市", "北安市"]),
     ]
 
 

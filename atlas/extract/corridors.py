@@ -82,6 +82,8 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("城际铁路", "intercity_rail", "route"),
     ("城际轨道", "intercity_rail", "route"),
     ("客运专线", "high_speed_rail", "route"),
+    ("客专", "high_speed_rail", "route"),
+    ("快铁", "railway", "route"),
     ("支线高铁", "high_speed_rail", "route"),
     ("快速铁路", "railway", "route"),
     ("铁路专用线", "railway", "spur"),
@@ -98,8 +100,8 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("直升机场", "airport", "place"),
     ("机场", "airport", "place"),
     ("班列", "logistics", "owner"),
-    ("口岸", "logistics", "port"),
-    ("港", "logistics", "port"),
+    ("口岸", "other", "port"),
+    ("港", "other", "port"),
     ("黄金水道", "other", "water"),
     ("航道", "other", "water"),
     ("物流大通道", "logistics", "route"),
@@ -125,7 +127,7 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
 _HEAD_INFO = {suffix: (kind, rule) for suffix, kind, rule in _HEADS}
 _HEAD_RE = re.compile("|".join(re.escape(s) for s, _, _ in sorted(_HEADS, key=lambda h: -len(h[0]))))
 #: A body holding one of these is not one name (高铁高速沿线).
-_HEAD_WORD_RE = re.compile(r"高铁|高速|铁路|公路|机场|轻轨|班列")
+_HEAD_WORD_RE = re.compile(r"高铁|高速|铁路|公路|机场|轻轨|班列|客专|快铁")
 #: Heads whose kind wins over the kind of a route code written before the name.
 _STRONG_KINDS = frozenset({"expressway", "high_speed_rail", "railway", "intercity_rail"})
 
