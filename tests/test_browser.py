@@ -315,8 +315,13 @@ def _line_inside(frame: Any, feature_id: str, boundary: str) -> None:
     path = frame.locator(f"path.atlas-id-{feature_id}")
     assert path.count() == 1, feature_id
     assert path.get_attribute("fill") == "none"
-    box, outer = path.bounding_box(), frame.locator(boundary).first.bounding_box()
-    assert box is not None and outer is not None and box["width"] + box["height"] > 20
+    # both boxes in one call: measured apart, a zoom that is still settling moves one of them
+    box, outer = frame.locator(boundary).first.evaluate(
+        "(outline, line) => [outline.ownerDocument.querySelector(line), outline].map(e => {"
+        " const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })",
+        f"path.atlas-id-{feature_id}",
+    )
+    assert box["width"] + box["height"] > 20
     assert outer["x"] - 1 <= box["x"] and box["x"] + box["width"] <= outer["x"] + outer["width"] + 1
     assert outer["y"] - 1 <= box["y"] and box["y"] + box["height"] <= outer["y"] + outer["height"] + 1
 
