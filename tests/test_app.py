@@ -163,3 +163,28 @@ def test_missing_map_scripts_are_reported(fixture_app, tmp_path, monkeypatch):
     at = fixture_app.run()
     assert not at.exception
     assert any("make assets" in w.value for w in at.warning)
+
+
+def test_cached_map_parts_send_what_st_folium_sends(fixture_root, monkeypatch):
+    """The Overview renders its map once per selection (``_ui.folium_parts``) and sends it with
+    ``_ui.show_folium``: the component must get exactly the arguments ``st_folium`` gives it."""
+    import copy
+
+    import streamlit_folium
+
+    from app_pages import _ui
+    from atlas import maps
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or kw["default"])
+    regions = app_data.load_atlas(fixture_root / "layers")["regions"]
+    values = app_data.metric_values(regions, "eco")
+    fmap = maps.overview_map(regions, values, label="生态 eco", asset_base_url="/app/static/vendor")
+    twin = copy.deepcopy(fmap)
+    returned = ["last_object_clicked", "bounds"]
+    streamlit_folium.st_folium(fmap, key="m", height=520, use_container_width=True, returned_objects=returned)
+    _ui.show_folium(_ui.folium_parts(twin, "m"), key="m", height=520, returned_objects=returned)
+    expected, got = ({k: v for k, v in kw.items() if k != "on_change"} for kw in sent)
+    assert got == expected
+    assert len(got["script"]) > 1000 and "atlasDraw" in got["script"]
+    assert got["js_links"] and not [u for u in got["js_links"] if _CDN.match(u)]
