@@ -188,3 +188,23 @@ def test_cached_map_parts_send_what_st_folium_sends(fixture_root, monkeypatch):
     assert got == expected
     assert len(got["script"]) > 1000 and "atlasDraw" in got["script"]
     assert got["js_links"] and not [u for u in got["js_links"] if _CDN.match(u)]
+
+
+def test_overview_level_and_years_change_the_cached_map(fixture_app):
+    at = fixture_app.run()
+    (args,) = _component_args(at)
+    assert "atlas-region-141082" in args["script"] and "atlas-region-140400" in args["script"]
+    at.slider(key="overview_years").set_value((2022, 2022)).run()
+    assert _problems(at) == []
+    (docs,) = at.dataframe
+    assert docs.value["doc_id"].tolist() == ["fx-2"]
+    (args,) = _component_args(at)
+    # the county's only document is of 2021: no data in 2022 (not zero), the prefecture has a class
+    assert re.findall(r"atlas-nodata atlas-region-(\d{6})", args["script"]) == ["141082"]
+    at.slider(key="overview_years").set_value((2021, 2022)).run()
+    (args,) = _component_args(at)
+    assert re.findall(r"atlas-nodata atlas-region-(\d{6})", args["script"]) == []
+    at.selectbox(key="overview_level").set_value("county").run()
+    assert _problems(at) == []
+    (args,) = _component_args(at)
+    assert "atlas-region-141082" in args["script"] and "atlas-region-140400" not in args["script"]
