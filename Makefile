@@ -1,5 +1,6 @@
 # Plan Atlas: `make app` starts the app on the committed atlas, `make test` runs the tests.
-# `make test-fast` is the quick loop while developing (no browser, no slow marks).
+# `make test-fast` is the quick loop while developing (no browser, no slow marks; tests spread
+# over the cores with pytest-xdist).
 # All of them create the virtualenv in .venv on first use.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -35,7 +36,7 @@ test: $(STAMP) $(ASSETS)
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -q -m "not browser and not slow"
+	$(PY) -m pytest -q -n auto --maxprocesses 4 -m "not browser and not slow"
 
 build: $(STAMP)
 	$(VENV)/bin/atlas build ../shared/plans --out layers --force

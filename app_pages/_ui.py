@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import folium
+import folium.elements
 import geopandas as gpd
 import streamlit as st
+import streamlit_folium
 
 from atlas import app_data, assets, combined, maps, settings
 from atlas._errors import AtlasError
@@ -189,6 +192,84 @@ def asset_base_url() -> str:
     """Where the browser finds the vendored map assets (respects ``server.baseUrlPath``)."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+
+
+def folium_parts(fmap: folium.Map, key: str) -> dict[str, Any]:
+    """What ``st_folium(fmap, key=key)`` sends the browser, rendered once.
+
+    ``st_folium`` renders the whole Leaflet HTML, dedents it and hashes it on every rerun of a
+    page; for a national overview (hundreds of outlines, ~1 MB of script) that is most of the
+    page's server time. A page caches these parts per selection (``st.cache_data``) and hands
+    them to :func:`show_folium`, which sends exactly what ``st_folium`` would.
+    """
+    sf = streamlit_folium
+    fmap.get_root().render()
+    fmap.render()
+    html = sf._get_html(fmap)
+    header = sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    try:
+        (south, west), (north, east) = fmap.get_bounds()
+    except (AttributeError, ValueError):
+        south = west = north = east = None
+    css: list[str] = []
+    js: list[str] = []
+    stack: list[Any] = [fmap]
+    while stack:  # the same walk (depth first, in order) as st_folium's
+        element = stack.pop()
+        if not isinstance(element, folium.elements.JSCSSMixin):
+            stack.extend(reversed(list(getattr(element, "_children", {}).values())))
+            continue
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(fmap),
+        "hash_key": sf.generate_js_hash(script, key, False),
+        "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
+        "zoom": fmap.options.get("zoom"),
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
+    }
+
+
+def show_folium(
+    parts: dict[str, Any], *, key: str, height: int, returned_objects: Sequence[str]
+) -> dict[str, Any] | None:
+    """Draw a map from :func:`folium_parts` (full container width): ``st_folium``'s component
+    with the same arguments, without rendering the map again. Returns what the map reports
+    (only ``returned_objects``)."""
+    hash_key = parts["hash_key"]
+    known = {"bounds": parts["bounds"], "zoom": parts["zoom"]}
+    defaults = {name: known.get(name) for name in returned_objects}
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return streamlit_folium._component_func(
+        script=parts["script"],
+        header=parts["header"],
+        html=parts["html"],
+        id=parts["id"],
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=list(returned_objects),
+        default=defaults,
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=parts["css_links"],
+        js_links=parts["js_links"],
+        on_change=on_change,
+        wrap_longitude=False,
+    )
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

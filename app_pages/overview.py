@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import _ui
 from atlas import app_data, maps, store
+
+MAP_KEY = "overview_map"
 
 ctx = _ui.context()
 st.title("总览 Overview")
@@ -45,9 +46,7 @@ elif span is not None:
     right.caption(f"文件年份 Document year: {span[0]}")
 
 
-@st.cache_data(
-    show_spinner="绘制地图 Drawing the map…", max_entries=16
-)  # a copy per run: st_folium changes the map
+@st.cache_data(show_spinner="绘制地图 Drawing the map…", max_entries=16)
 def _map(
     layers_dir: str,
     signature: tuple,
@@ -58,8 +57,9 @@ def _map(
     label: str,
     basemap: str,
     base_url: str,
-):
-    """The overview map of one selection (built once: a national map takes seconds to build)."""
+) -> dict:
+    """The overview map of one selection, rendered once (a national map takes seconds to build
+    and its Leaflet HTML a tenth of a second per rerun to render)."""
     regions = _ui.overview_regions(layers_dir, signature, level, simplify)
     values = app_data.metric_values_in_years(
         regions,
@@ -68,9 +68,10 @@ def _map(
         docs=_ui._documents(layers_dir, signature),
         years=years,
     )
-    return maps.overview_map(
+    fmap = maps.overview_map(
         regions, values, label=label, basemap=basemap, tolerance=simplify, asset_base_url=base_url
     )
+    return _ui.folium_parts(fmap, MAP_KEY)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -93,14 +94,8 @@ with _ui.guard("总览地图 Overview map"):
     )
     label = metrics[metric] + (f" · {years[0]}–{years[1]}" if years else "")
     base_url = _ui.asset_base_url()
-    fmap = _map(ctx.layers_dir, ctx.signature, level, simplify, years, metric, label, ctx.basemap, base_url)
-    clicked = st_folium(
-        fmap,
-        key="overview_map",
-        height=520,
-        use_container_width=True,
-        returned_objects=["last_object_clicked"],
-    )
+    parts = _map(ctx.layers_dir, ctx.signature, level, simplify, years, metric, label, ctx.basemap, base_url)
+    clicked = _ui.show_folium(parts, key=MAP_KEY, height=520, returned_objects=["last_object_clicked"])
     point = (clicked or {}).get("last_object_clicked")
     if point:
         hit = app_data.region_at(regions, point["lng"], point["lat"])

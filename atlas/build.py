@@ -410,7 +410,14 @@ class _Store:
 # running the files: here, in a process pool, or on a Dask cluster
 # ---------------------------------------------------------------------------------------------
 def default_workers() -> int:
-    """The cores this process may use."""
+    """``$ATLAS_WORKERS`` when set, else the cores this process may use."""
+    given = os.environ.get("ATLAS_WORKERS", "").strip()
+    if given:
+        try:
+            return max(1, int(given))
+        except ValueError:
+            msg = f"ATLAS_WORKERS={given!r}: give a whole number of processes (1 or more)"
+            raise InputError(msg) from None
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -510,7 +517,8 @@ def build_atlas(
     Parameters
     ----------
     workers
-        Processes to run files in (default: every core; 1 runs them in this process).
+        Processes to run files in (default: ``$ATLAS_WORKERS``, else every core; 1 runs them in
+        this process).
     scheduler
         Address of a Dask scheduler (``tcp://HOST:PORT``) to run the files on instead; the
         workers must see the same paths and have Plan Atlas installed.

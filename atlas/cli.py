@@ -254,7 +254,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.add_argument(
-        "--workers", type=int, default=None, help="processes to run files in (default: every core)"
+        "--workers",
+        type=int,
+        default=None,
+        help="processes to run files in (default: $ATLAS_WORKERS, else every core)",
     )
     p.add_argument(
         "--scheduler",

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         "--national", type=Path, default=None, help="an existing national atlas for the app times"
     )
     ap.add_argument("--skip-build", action="store_true", help="only the app page times")
-    ap.add_argument("--repeat", type=int, default=3, help="warm runs per page (median)")
+    ap.add_argument("--repeat", type=int, default=5, help="warm runs per page (median)")
     ap.add_argument("--regions", type=int, default=3, help="county pages timed (the largest regions)")
     a = ap.parse_args(argv)
     if not a.corpus.is_dir() or not settings.PLANS_DIR.is_dir():

@@ -63,6 +63,21 @@ def _build_cache(tmp_path_factory):
         os.environ["ATLAS_CACHE"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_worker():
+    """Builds in tests run their files in the test's process (``ATLAS_WORKERS=1``) unless a test
+    asks for a pool (``workers=2``): a pool's fresh interpreters cost seconds each to start."""
+    import os
+
+    old = os.environ.get("ATLAS_WORKERS")
+    os.environ["ATLAS_WORKERS"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("ATLAS_WORKERS", None)
+    else:
+        os.environ["ATLAS_WORKERS"] = old
+
+
 def pytest_report_header(config) -> list[str]:
     """Which reference data this run has: tests that need what is missing skip and say why."""
     found = {

@@ -165,3 +165,48 @@ def test_missing_map_scripts_are_reported(fixture_app, tmp_path, monkeypatch):
     at = fixture_app.run()
     assert not at.exception
     assert any("make assets" in w.value for w in at.warning)
+
+
+def test_cached_map_parts_send_what_st_folium_sends(fixture_root, monkeypatch):
+    """The Overview renders its map once per selection (``_ui.folium_parts``) and sends it with
+    ``_ui.show_folium``: the component must get exactly the arguments ``st_folium`` gives it."""
+    import copy
+
+    import streamlit_folium
+
+    from app_pages import _ui
+    from atlas import maps
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or kw["default"])
+    regions = app_data.load_atlas(fixture_root / "layers")["regions"]
+    values = app_data.metric_values(regions, "eco")
+    fmap = maps.overview_map(regions, values, label="生态 eco", asset_base_url="/app/static/vendor")
+    twin = copy.deepcopy(fmap)
+    returned = ["last_object_clicked", "bounds"]
+    streamlit_folium.st_folium(fmap, key="m", height=520, use_container_width=True, returned_objects=returned)
+    _ui.show_folium(_ui.folium_parts(twin, "m"), key="m", height=520, returned_objects=returned)
+    expected, got = ({k: v for k, v in kw.items() if k != "on_change"} for kw in sent)
+    assert got == expected
+    assert len(got["script"]) > 1000 and "atlasDraw" in got["script"]
+    assert got["js_links"] and not [u for u in got["js_links"] if _CDN.match(u)]
+
+
+def test_overview_level_and_years_change_the_cached_map(fixture_app):
+    at = fixture_app.run()
+    (args,) = _component_args(at)
+    assert "atlas-region-141082" in args["script"] and "atlas-region-140400" in args["script"]
+    at.slider(key="overview_years").set_value((2022, 2022)).run()
+    assert _problems(at) == []
+    (docs,) = at.dataframe
+    assert docs.value["doc_id"].tolist() == ["fx-2"]
+    (args,) = _component_args(at)
+    # the county's only document is of 2021: no data in 2022 (not zero), the prefecture has a class
+    assert re.findall(r"atlas-nodata atlas-region-(\d{6})", args["script"]) == ["141082"]
+    at.slider(key="overview_years").set_value((2021, 2022)).run()
+    (args,) = _component_args(at)
+    assert re.findall(r"atlas-nodata atlas-region-(\d{6})", args["script"]) == []
+    at.selectbox(key="overview_level").set_value("county").run()
+    assert _problems(at) == []
+    (args,) = _component_args(at)
+    assert "atlas-region-141082" in args["script"] and "atlas-region-140400" not in args["script"]

@@ -262,6 +262,34 @@ def test_overview_draws_every_region_and_opens_one(app_url, session, sample_laye
     assert_clean(session)
 
 
+def test_overview_click_on_a_region_offers_to_open_it(app_url, session, sample_layers):
+    """A click on a region of the (cached) overview map reaches the server: the page offers that
+    region, and the offer opens its county page."""
+    regions = sample_layers["regions"]
+    target = None
+    for code, name, geom in zip(regions["region_code"], regions["name"], regions.geometry, strict=True):
+        if geom is None:
+            continue
+        centre = geom.envelope.centroid  # where a click on the outline's box lands
+        others = [g for c, g in zip(regions["region_code"], regions.geometry, strict=True) if c != code]
+        if geom.buffer(-0.05).contains(centre) and not any(
+            g is not None and g.contains(centre) for g in others
+        ):
+            target = (str(code), str(name))
+            break
+    assert target is not None, "the sample atlas has a region whose box centre is its own"
+    code, name = target
+    page = session.page
+    page.goto(app_url)
+    frame = wait_for_map(page)
+    wait_for_idle(page)  # the map's click handlers are bound once the component has mounted
+    frame.locator(f"path.atlas-region-{code}").click()
+    page.get_by_role("button", name=f"打开 Open {name}").click(timeout=TIMEOUT)
+    page.get_by_role("heading", name=f"{name} · 县域布局 County layout").wait_for(timeout=TIMEOUT)
+    wait_for_map(page, boundary=name)
+    assert_clean(session)
+
+
 def test_county_page_draws_toggles_and_explains_every_layer(app_url, session, sample_layers):
     page = session.page
     frame = open_county(page, app_url, HUOZHOU, HUOZHOU_NAME)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from atlas import build
+from atlas._errors import InputError
 from atlas.build import BuildOptions, build_atlas, file_result, layers_from_result, run_stages
 from atlas.cli import main
 from atlas.layers import LAYERS, read_layer, write_atlas
@@ -71,6 +72,7 @@ def test_pool_build_is_byte_identical_to_the_in_memory_stages(small_input, tmp_p
     assert len(read_layer(tmp_path / "out" / "documents.geojson")) == 3
 
 
+@pytest.mark.slow  # three fresh interpreters in two pools, one pool after the other
 def test_workers_replaced_in_batches_give_the_same_atlas(small_input, tmp_path, monkeypatch):
     from atlas import settings
 
@@ -146,6 +148,18 @@ def test_unreadable_files_are_reported_on_every_build(tmp_path, capsys):
     for _ in range(2):
         assert main(args) == 2
         assert "blob.txt: this looks like a binary file" in capsys.readouterr().err
+
+
+def test_default_workers_from_the_environment(monkeypatch):
+    from atlas.build import default_workers
+
+    monkeypatch.setenv("ATLAS_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.setenv("ATLAS_WORKERS", "three")
+    with pytest.raises(InputError, match="ATLAS_WORKERS='three'"):
+        default_workers()
+    monkeypatch.delenv("ATLAS_WORKERS")
+    assert default_workers() >= 1
 
 
 def test_cli_rejects_zero_workers(small_input, tmp_path, capsys):
