@@ -222,6 +222,12 @@ def _resolve(
     gaz = ctx.gaz
     for i, scope in enumerate(ctx.scopes):
         cands = gaz.search(name, within=scope, fuzzy=(i == 0 and not natural))
+        if i == 0 and cands and all(c.tier == "core" for c in cands):
+            head = _longest_head(ctx, name, max((c.matched for c in cands), key=len))
+            if head is None:
+                cands = []
+            elif head != cands[0].matched:
+                cands = gaz.search(head, within=scope, fuzzy=False)
         if natural or _looks_like_water(name):  # 汾河 is not 汾河村: places only by full name
             cands = [c for c in cands if not (c.kind in _PLACE_KINDS and c.tier != "exact")]
         # a river or lake elsewhere in the province is not evidence for this region
@@ -256,6 +262,27 @@ def _resolve(
             cands = gaz.search(name[m.end() :], within=units[0].adcode, fuzzy=False)
             return _choose(cands)
     return None
+
+
+def _longest_head(ctx: _Context, written: str, place: str) -> str | None:
+    """The place a name is built on, given a place that begins it (the extractor's ``place``, or
+    the core a candidate matched): a longer place of the region that also begins the name wins
+    (辛安泉域 begins with 辛安 and with 辛安泉, short for 辛安泉镇: it is built on 辛安泉镇).
+
+    Returns ``place`` when no longer place begins the name, the longer place's full name when
+    it is one place of the region, and None when it is not (then neither is evidence).
+    """
+    text, place = fold(written), fold(place)
+    if ctx.region is None or not ctx.scopes or len(place) < 2 or not text.startswith(place):
+        return place
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=True)
+    for key in keys.get(place[:1], ()):  # longest first
+        if len(place) < len(key) < len(text) and text.startswith(key):
+            p = _choose(ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False))
+            if p is None or p.candidate is None:
+                return None
+            return p.candidate.name
+    return place
 
 
 def _shared(a: str, b: str) -> int:
@@ -472,7 +499,7 @@ def _place_feature(
 
 
 def _park(m: Mention, ctx: _Context) -> Feature | None:
-    names = [n for n in (m.get("place"), m.name) if n]
+    names = [n for n in (_longest_head(ctx, m.name, m.get("place") or ""), m.name) if n]
     fallback = None
     for name in dict.fromkeys(names):
         f = _place_feature(m, ctx, [name])
@@ -645,7 +672,7 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
     # a lake named 盐池 is not the village 盐池村; a reservoir is named after its village (七里峪水库)
     natural = m.kind in NATURAL_KINDS or (m.kind == "lake_reservoir" and not m.name.endswith("水库"))
     ext = m.kind not in BASIN_KINDS
-    places = [p for p in (m.get("places") or []) if p]
+    places = [h for p in (m.get("places") or []) if p and (h := _longest_head(ctx, m.name, p))]
     f = _place_feature(m, ctx, places, natural=natural, extended=ext) if places else None
     if f is None:
         f = _place_feature(m, ctx, [m.name], natural=natural, extended=ext)
@@ -1103,6 +1130,56 @@ def _clause_subject_town(m: Mention, ctx: _Context) -> Feature | None:
     return None
 
 
+#: Words that name the county town or a city's central district (the seat of its government).
+SEAT_WORDS: tuple[str, ...] = ("中心城区", "主城区", "老城区", "县城", "城区", "市区", "老城", "旧城", "城关")
+#: A name that starts with one of these is in or around the county town: 城南公园, 环城绿道.
+_SEAT_NAME = re.compile("^(?:" + "|".join(SEAT_WORDS) + "|城[东南西北]|环城)")
+#: What follows a road's name when the text speaks of its section through the town (国道某某线
+#: 县城过境段, 某某公路城区段, 某国道过境改线: a 过境 section is the one through the town): only
+#: a few characters, no clause break in between.
+_SEAT_SECTION = re.compile(r"^[^,;。]{0,12}?(?:(?:" + "|".join(SEAT_WORDS) + r")(?:过境)?段|过境(?:段|改线))")
+#: A component defined by the town it is (“一城”即中心城区, “一核”是指县城): the definition's first
+#: words, right after the quoted name.
+_SEAT_DEFINITION = '[”"](?:[,:]?(?:是指|指的是|指|即|为|是|发挥|依托|以))?(?:' + "|".join(SEAT_WORDS) + ")"
+
+
+def _at_seat(m: Mention, ctx: _Context) -> Feature | None:
+    """A feature the text places in the county town (or a prefecture's central district): at
+    the seat of its government, precision ``town``.
+
+    Three kinds of evidence, each about this feature only: its name starts with a town word
+    (城南森林公园, 环城生态廊道, 老城片区); a road's mention is followed by its section through
+    the town (某国道县城过境段); a structure component is defined as the town right after its
+    quoted name (“一城”即中心城区). Large natural features and basins are never placed so.
+    """
+    region = ctx.region
+    if region is None or m.theme not in ("parks", "eco_zones", "structure", "corridors"):
+        return None
+    if m.theme == "eco_zones" and (
+        m.kind in BASIN_KINDS or m.kind in ("river", "mountain", "lake_reservoir")
+    ):
+        return None
+    name = fold(m.name)
+    evidence = bool(_SEAT_NAME.match(name))
+    if not evidence and m.theme == "corridors":
+        after = fold(ctx.doc.snippet(m.char_end, min(m.char_end + 20, m.sentence_end)))
+        evidence = bool(_SEAT_SECTION.match(after))
+    if not evidence and m.theme == "structure":
+        window = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end + DEFINITION_WINDOW))
+        evidence = re.search('[“"]' + re.escape(name) + _SEAT_DEFINITION, window) is not None
+    if not evidence:
+        return None
+    code = region.adcode
+    if region.level != "county":  # a prefecture's document: a county the name or sentence names
+        sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
+        named = _counties_named(ctx, name) or _counties_named(ctx, sentence)
+        code = named[0] if len(named) == 1 else code
+    seat = ctx.gaz.seat(code)
+    if seat is None:
+        return None
+    return _feature(m, seat.geometry, "town", _placement_code(ctx, seat), ctx, seat.name, seat.source)
+
+
 def _same_statement(a: Mention, b: Mention) -> bool:
     """Whether two structure mentions belong to one statement: the same pattern, or one pattern
     extending the other (双核双轴 and 双核双轴四片区); any two mentions of other themes."""
@@ -1206,6 +1283,6 @@ def features_from_mentions(
         if feature is None or (
             feature.precision in ("county", "region") and feature.place_source != USER_SOURCE
         ):
-            feature = _clause_subject_town(m, ctx) or feature
+            feature = _clause_subject_town(m, ctx) or _at_seat(m, ctx) or feature
         out.append(feature if feature is not None else _fallback(m, ctx))
     return _share_placements(out)
