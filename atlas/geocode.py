@@ -1137,20 +1137,50 @@ _SEAT_NAME = re.compile("^(?:" + "|".join(SEAT_WORDS) + "|城[东南西北]|环�
 #: What follows a road's name when the text speaks of its section through the town (国道某某线
 #: 县城过境段, 某某公路城区段, 某国道过境改线: a 过境 section is the one through the town): only
 #: a few characters, no clause break in between.
-_SEAT_SECTION = re.compile(r"^[^,;。]{0,12}?(?:(?:" + "|".join(SEAT_WORDS) + r")(?:过境)?段|过境(?:段|改线))")
+_SEAT_SECTION = re.compile(
+    r"^[^,;。]{0,12}?((?:" + "|".join(SEAT_WORDS) + r")(?:过境)?段|段?过境(?:段|改线|环线))"
+)
 #: A component defined by the town it is (“一城”即中心城区, “一核”是指县城): the definition's first
 #: words, right after the quoted name.
 _SEAT_DEFINITION = '[”"](?:[,:]?(?:是指|指的是|指|即|为|是|发挥|依托|以))?(?:' + "|".join(SEAT_WORDS) + ")"
+
+
+#: A component of a statement of growth directions (东拓、北延、西优、南控): a side and a verb.
+_DIRECTION = re.compile(r"^[东南西北中][\u4e00-\u9fff]{1,2}$")
+#: What says a statement is about the county town's growth: a town word, or the city growing
+#: (城市向东拓展, 城市建设, 城市框架).
+_SEAT_GROWTH = re.compile("(?:" + "|".join(SEAT_WORDS) + r"|城市(?:向|建设|发展|框架|容量|空间))")
+
+
+def _direction_statement(m: Mention) -> bool:
+    """A structure component of a statement made only of directions (东进、南跃、西控), such as the
+    directions the county town grows in; a statement with other parts (一核两翼) is not one."""
+    parts = [p for p in re.split("[、,]", fold(str(m.get("pattern") or ""))) if p]
+    return len(parts) >= 2 and fold(m.name) in parts and all(_DIRECTION.match(p) for p in parts)
+
+
+def _with_next_sentence(ctx: _Context, m: Mention) -> str:
+    """The mention's sentence and the one after it (a statement is often explained right after)."""
+    start = max(m.sentence_start, ctx.doc.char_start)
+    end = min(m.sentence_end + DEFINITION_WINDOW, ctx.doc.char_end)
+    text = fold(ctx.doc.snippet(start, end))
+    first = text.find("。", max(m.sentence_end - start - 1, 0))
+    if first < 0:
+        return text
+    second = text.find("。", first + 1)
+    return text if second < 0 else text[: second + 1]
 
 
 def _at_seat(m: Mention, ctx: _Context) -> Feature | None:
     """A feature the text places in the county town (or a prefecture's central district): at
     the seat of its government, precision ``town``.
 
-    Three kinds of evidence, each about this feature only: its name starts with a town word
+    Four kinds of evidence, each about this feature only: its name starts with a town word
     (城南森林公园, 环城生态廊道, 老城片区); a road's mention is followed by its section through
     the town (某国道县城过境段); a structure component is defined as the town right after its
-    quoted name (“一城”即中心城区). Large natural features and basins are never placed so.
+    quoted name (“一城”即中心城区); a component of a statement of growth directions (东拓、北延)
+    whose sentence or the next says the town grows so (城市向东拓展, 县城框架, 中心城区). Large
+    natural features and basins are never placed so.
     """
     region = ctx.region
     if region is None or m.theme not in ("parks", "eco_zones", "structure", "corridors"):
@@ -1160,24 +1190,51 @@ def _at_seat(m: Mention, ctx: _Context) -> Feature | None:
     ):
         return None
     name = fold(m.name)
-    evidence = bool(_SEAT_NAME.match(name))
-    if not evidence and m.theme == "corridors":
+    code: str | None = None
+    if m.theme != "corridors" and _SEAT_NAME.match(name):  # 城西港区铁路 is no road through town
+        code = region.adcode
+    elif m.theme == "corridors":
         after = fold(ctx.doc.snippet(m.char_end, min(m.char_end + 20, m.sentence_end)))
-        evidence = bool(_SEAT_SECTION.match(after))
-    if not evidence and m.theme == "structure":
+        section = _SEAT_SECTION.match(after)
+        # a bare 过境段 of an expressway or railway is its stretch through the territory, not a town
+        road = m.kind in ("national_road", "provincial_road", "county_road")
+        if section is not None and (road or not section.group(1).lstrip("段").startswith("过境")):
+            code = _section_unit(ctx, after[: section.start(1)])
+    elif m.theme == "structure":
         window = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end + DEFINITION_WINDOW))
-        evidence = re.search('[“"]' + re.escape(name) + _SEAT_DEFINITION, window) is not None
-    if not evidence:
+        if re.search('[“"]' + re.escape(name) + _SEAT_DEFINITION, window) or (
+            _direction_statement(m) and _SEAT_GROWTH.search(_with_next_sentence(ctx, m))
+        ):
+            code = region.adcode
+    if code is None:
         return None
-    code = region.adcode
-    if region.level != "county":  # a prefecture's document: a county the name or sentence names
-        sentence = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end))
-        named = _counties_named(ctx, name) or _counties_named(ctx, sentence)
+    if code == region.adcode and region.level != "county" and m.theme != "corridors":
+        # a prefecture's document: the town of a county its name begins with (某县城南公园),
+        # else the prefecture's own central district (a corridor's name holds its endpoints)
+        named = _counties_named(ctx, name) or _county_heading(ctx, name)
         code = named[0] if len(named) == 1 else code
     seat = ctx.gaz.seat(code)
     if seat is None:
         return None
     return _feature(m, seat.geometry, "town", _placement_code(ctx, seat), ctx, seat.name, seat.source)
+
+
+def _section_unit(ctx: _Context, between: str) -> str | None:
+    """Whose town a road's section is, from the words between the road and its section word:
+    none or the region's own name → the region; a county of a prefecture (某县城区段) → that
+    county; anything else (a town's name: 某镇过境段) → None, that is not the county town."""
+    region = ctx.region
+    if region is None:
+        return None
+    # other roads of a list sharing the section (国道207、208、309线市区过境段), then 线/公路
+    rest = re.sub(r"^(?:[、和及与]?[GSXgsx]?\d{1,4}(?:国道|省道)?)*(?:线|公路)?", "", between)
+    if rest in ("", region.name, region.short_name):
+        return region.adcode
+    for code in _counties_named(ctx, rest):
+        unit = ctx.b.get(code)
+        if rest in (unit.name, unit.short_name):
+            return code
+    return None
 
 
 def _same_statement(a: Mention, b: Mention) -> bool:

@@ -363,3 +363,40 @@ def test_the_longest_place_a_name_begins_with_decides(gaz):
     doc = make_doc("提升王村口红色景区。", SUICHANG)
     [f] = place(doc, [mention(doc, "parks", "scenic_area", "王村口红色景区", place="王村")], gaz)
     assert (f.precision, f.placed_at) == ("town", "王村口镇")
+
+
+def test_growth_directions_of_the_town_are_at_the_seat_and_other_directions_are_not(gaz):
+    text = (
+        "实施“东扩、西控、北进”发展方向,引导城市向东拓展。"
+        "深化“东融、南联”开放合作,对接周边市县。"
+        "构建“一核、东翼”格局。"
+    )
+    doc = make_doc(text, NINGAN)
+    east, opening, wing = place(
+        doc,
+        [
+            mention(doc, "structure", "other", "东扩", pattern="东扩、西控、北进"),
+            mention(doc, "structure", "other", "东融", pattern="东融、南联"),
+            mention(doc, "structure", "other", "东翼", pattern="一核、东翼"),
+        ],
+        gaz,
+    )
+    assert (east.precision, east.placed_at) == ("town", "宁安市政府驻地")
+    assert opening.precision == "county"  # nothing says the town grows so: cooperation with others
+    assert wing.precision == "county"  # not a statement of directions only
+
+
+def test_a_section_through_a_named_county_town_is_at_that_county_seat(gaz):
+    doc = make_doc("推进国道201宁安城区段和国道333卧龙过境段改造,建设鹤大高速过境段。", NINGAN_PREFECTURE)
+    county, town, expressway = place(
+        doc,
+        [
+            mention(doc, "corridors", "national_road", "国道201", code="G201", endpoints=[]),
+            mention(doc, "corridors", "national_road", "国道333", code="G333", endpoints=[]),
+            mention(doc, "corridors", "expressway", "鹤大高速", endpoints=[]),
+        ],
+        gaz,
+    )
+    assert (county.precision, county.placed_at, county.county_code) == ("town", "宁安市政府驻地", NINGAN)
+    assert town.placed_at not in ("牡丹江市政府驻地", "宁安市政府驻地")  # 卧龙 is a town, not a county
+    assert expressway.placed_at != "牡丹江市政府驻地"  # an expressway's 过境段 crosses the territory
