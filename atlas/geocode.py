@@ -16,7 +16,11 @@
   the document's region (``exact``, clipped to the county or prefecture polygon), and only if it
   passes through that region (a basin or a structure component is not drawn as its river);
   corridors become ``schematic`` lines through their resolved endpoints; structure components are
-  placed at the towns they name; red-line statements take the region's polygon;
+  placed at the towns they name; red-line statements take the region's polygon; a stream without
+  a line of its own named after a village or town (某村河) is placed at that place (``town``);
+- **the county town** — what the text puts in the county town (城南公园, 环城廊道, a road's
+  县城过境段, “一城”即中心城区, growth directions 东拓、北延 of the town) is placed at the seat of
+  its government (:meth:`atlas.gazetteer.Gazetteer.seat`, precision ``town``);
 - **fallback** — unresolved mentions get the label point of their county (a county document, or
   a county named in a prefecture document's sentence) with precision ``county``, else the region's
   label point with precision ``region``.
@@ -679,7 +683,27 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
     if (f is None or f.precision in ("county", "region")) and m.kind not in NATURAL_KINDS:
         # a lake or zone named after a place (云竹湖 → 云竹镇), or naming towns inside it
         f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
+    if (f is None or f.precision in ("county", "region")) and m.kind == "river":
+        f = _river_named_after_place(m, ctx) or f
     return f
+
+
+#: What follows a place's name in the name of a stream named after it (某村河, 某庄沟).
+STREAM_WORDS: frozenset[str] = frozenset({"河", "沟", "溪", "川", "江"})
+
+
+def _river_named_after_place(m: Mention, ctx: _Context) -> Feature | None:
+    """A stream without a line of its own named after the village or town it flows by (某村河 →
+    某村): placed at that place, precision ``town`` (like a local road at the place it serves).
+
+    Only a place's name and one river word (郑庄河, not 郑庄河湿地); the place as distinctive as
+    for any name-prefix (:func:`_leading_place`); a river whose whole name is a village's (某河 and
+    某河村) is not placed so: the village is named after the river, not the river after it.
+    """
+    f = _leading_place(m, ctx, m.name, rest_ok=lambda rest: rest in STREAM_WORDS)
+    if f is None or f.geometry is None or f.geometry.geom_type not in ("Point", "MultiPoint"):
+        return None
+    return _at_most_town(f)
 
 
 def _structure(m: Mention, ctx: _Context) -> Feature | None:

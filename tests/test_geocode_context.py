@@ -400,3 +400,28 @@ def test_a_section_through_a_named_county_town_is_at_that_county_seat(gaz):
     assert (county.precision, county.placed_at, county.county_code) == ("town", "宁安市政府驻地", NINGAN)
     assert town.placed_at not in ("牡丹江市政府驻地", "宁安市政府驻地")  # 卧龙 is a town, not a county
     assert expressway.placed_at != "牡丹江市政府驻地"  # an expressway's 过境段 crosses the territory
+
+
+# -- a stream named after the place it flows by -------------------------------------------------
+ZHAOYANG = "530602"  # 昭阳区, 云南: 洒渔镇
+
+
+def test_a_stream_named_after_a_town_is_at_that_town_and_an_unknown_one_stays(gaz, b):
+    doc = make_doc("整治洒渔河、草场河。", ZHAOYANG)
+    stream, unknown = place(
+        doc,
+        [
+            mention(doc, "eco_zones", "river", "洒渔河", places=["洒渔河"]),
+            mention(doc, "eco_zones", "river", "草场河", places=["草场河"]),
+        ],
+        gaz,
+    )
+    assert (stream.precision, stream.placed_at) == ("town", "洒渔镇")
+    assert b.geometry(ZHAOYANG).contains(stream.geometry)
+    assert unknown.precision == "county"  # no 草场 in 昭阳区
+
+
+def test_a_river_followed_by_more_than_a_river_word_is_not_placed_at_the_town(gaz):
+    doc = make_doc("治理洒渔河上游段。", ZHAOYANG)
+    [f] = place(doc, [mention(doc, "eco_zones", "river", "洒渔河上游段", places=["洒渔河上游段"])], gaz)
+    assert f.placed_at != "洒渔镇"
