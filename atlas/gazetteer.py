@@ -198,10 +198,37 @@ class _PlacePoints:
             end = nl + 1
         return list(csv.reader(io.StringIO(data[start + 1 : end].decode("utf-8"))))
 
+    def unit_point(self, code: str, name: str | None = None) -> tuple[float, float] | None:
+        """The centre point (WGS84) of a county or prefecture row: in this data set (AMap centre
+        points) the seat of its government, which lies in the county town (县城) or the city's
+        central district. Found by the 2016 code, else by the unit's name (codes changed since)."""
+        m = re.search(rb"\n" + code.encode("ascii") + rb"000000,\d+,[^,\n]+,(?:county|city),", self._data)
+        if m is None and name:
+            m = re.search(
+                rb"\n\d{6}000000,\d+," + re.escape(name.encode("utf-8")) + rb",(?:county|city),", self._data
+            )
+        if m is None:
+            return None
+        end = self._data.find(b"\n", m.start() + 1)
+        row = next(csv.reader([self._data[m.start() + 1 : end].decode("utf-8")]))
+        c = self._col
+        if not row[c["lon_gcj02"]] or not row[c["lat_gcj02"]]:
+            return None
+        lon, lat = gcj02_to_wgs84(
+            np.array([float(row[c["lon_gcj02"]])]), np.array([float(row[c["lat_gcj02"]])])
+        )
+        return float(lon[0]), float(lat[0])
+
     def county_points(
-        self, code: str, county_name: str | None = None
+        self, code: str, county_name: str | None = None, polygon: Any = None
     ) -> list[tuple[str, str, str | None, float, float]]:
-        """``(level, name, town, lon, lat)`` of the towns/villages of a county with a point (WGS84)."""
+        """``(level, name, town, lon, lat)`` of the towns/villages of a county with a point (WGS84).
+
+        A county whose code and name are both new since 2016 (a district formed by merging or
+        renaming counties: 潞州区 from 城区 and 郊区, 上党区 from 长治县) takes the rows of its
+        prefecture whose point lies inside its ``polygon``: its towns are there under their old
+        county's code, and the names are matched to the current towns by the caller.
+        """
         cached = self._cache.get(code)
         if cached is not None:
             return cached
@@ -210,6 +237,9 @@ class _PlacePoints:
             old = self._county_names.get(county_name)
             if old and old != code:
                 rows = self._rows(old)
+        inside_only = False
+        if not rows and polygon is not None and len(code) == 6 and code[4:] != "00":
+            rows, inside_only = self._rows(code[:4]), True  # a new district: its prefecture's rows
         c = self._col
         kept = [r for r in rows if r[c["level"]] in ("town", "village") and r[c["lon_gcj02"]]]
         if not kept:
@@ -222,6 +252,9 @@ class _PlacePoints:
             (r[c["level"]], r[c["name"]], r[c["town"]] or None, float(x), float(y))
             for r, x, y in zip(kept, wlon, wlat, strict=True)
         ]
+        if inside_only:
+            keep = shapely.contains_xy(polygon, np.asarray(wlon), np.asarray(wlat))
+            out = [row for row, k in zip(out, keep, strict=True) if k]
         self._cache[code] = out
         return out
 
@@ -458,6 +491,17 @@ def feature_core(name: str) -> str:
     return core
 
 
+#: How near the seat of government one of the unit's town points must be for the seat to count (km).
+SEAT_TOWN_KM = 3.0
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two lon/lat points (haversine; fine at town scale)."""
+    lon1, lat1, lon2, lat2 = map(np.radians, (a[0], a[1], b[0], b[1]))
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return float(6371.0 * 2 * np.arcsin(np.sqrt(h)))
+
+
 class Gazetteer:
     """Tiered place-name search over administrative units, towns/villages and curated features.
 
@@ -522,7 +566,7 @@ class Gazetteer:
         village_pts: dict[tuple[str, str], tuple[float, float, str]] = {}
         village_any: dict[str, list[tuple[float, float, str]]] = {}
         if self._points is not None:
-            for level, name, town, lon, lat in self._points.county_points(code, county_name):
+            for level, name, town, lon, lat in self._points.county_points(code, county_name, polygon):
                 core = place_short_name(name, level)
                 if level == "town":
                     town_pts.setdefault(core, (lon, lat, SOURCE_PLACES))
@@ -740,6 +784,56 @@ class Gazetteer:
                 by_shape.setdefault((len(key), key[-1]), []).append(key)
         self._keys_cache[prefix] = by_shape
         return by_shape
+
+    def seat(self, code: str) -> Candidate | None:
+        """Where a county's or prefecture's government sits, in its county town or central
+        district: a candidate of precision ``town`` named 某县政府驻地, or None when not known.
+
+        The places file's centre point of a county or prefecture is where its government sits
+        (measured: within about 1 km of one of its towns' points for the median county). It is
+        used only inside the unit's polygon and within :data:`SEAT_TOWN_KM` of a town point of
+        the unit (a moved seat or a centroid far from every town is not a town's place). A
+        district new since 2016 has no point of its own unless its prefecture's seat is in it.
+        """
+        if self._points is None:
+            return None
+        try:
+            unit = self.boundaries.get(code)
+            polygon = self.boundaries.geometry(code)
+        except (InputError, KeyError):
+            return None
+        seat_of = unit.name
+        pt = self._points.unit_point(code, unit.name)
+        if pt is None and unit.level == "county" and unit.prefecture_code != code:
+            pt = self._points.unit_point(unit.prefecture_code, unit.prefecture)
+            seat_of = unit.prefecture or unit.prefecture_code
+        if pt is None or not polygon.contains(shapely.Point(pt)):
+            return None
+        if unit.level == "county":
+            counties = [code]
+        else:  # a prefecture's seat: the towns of the district it lies in
+            holder = self.boundaries.county_at(pt[0], pt[1])
+            counties = [holder.adcode] if holder is not None else []
+        best: tuple[float, Candidate] | None = None
+        for county in counties:
+            for cands in self._county_index(county).values():
+                for cand, tier in cands:
+                    if cand.kind != "town" or tier != "exact" or cand.precision != "town":
+                        continue
+                    d = _km(pt, (cand.geometry.x, cand.geometry.y))
+                    if best is None or d < best[0]:
+                        best = (d, cand)
+        if best is None or best[0] > SEAT_TOWN_KM:
+            return None
+        return Candidate(
+            name=f"{seat_of}政府驻地",
+            kind="town",
+            county_code=county_at.adcode if (county_at := self.boundaries.county_at(*pt)) else code,
+            geometry=shapely.Point(pt),
+            source=f"{SOURCE_PLACES}: seat of government",
+            tier="exact",
+            precision="town",
+        )
 
     def town_candidate(self, county_code: str, town: str) -> Candidate | None:
         """The candidate of a town of a county by its full name (with its point, if any)."""

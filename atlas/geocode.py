@@ -16,7 +16,11 @@
   the document's region (``exact``, clipped to the county or prefecture polygon), and only if it
   passes through that region (a basin or a structure component is not drawn as its river);
   corridors become ``schematic`` lines through their resolved endpoints; structure components are
-  placed at the towns they name; red-line statements take the region's polygon;
+  placed at the towns they name; red-line statements take the region's polygon; a stream without
+  a line of its own named after a village or town (某村河) is placed at that place (``town``);
+- **the county town** — what the text puts in the county town (城南公园, 环城廊道, a road's
+  县城过境段, “一城”即中心城区, growth directions 东拓、北延 of the town) is placed at the seat of
+  its government (:meth:`atlas.gazetteer.Gazetteer.seat`, precision ``town``);
 - **fallback** — unresolved mentions get the label point of their county (a county document, or
   a county named in a prefecture document's sentence) with precision ``county``, else the region's
   label point with precision ``region``.
@@ -222,6 +226,12 @@ def _resolve(
     gaz = ctx.gaz
     for i, scope in enumerate(ctx.scopes):
         cands = gaz.search(name, within=scope, fuzzy=(i == 0 and not natural))
+        if i == 0 and cands and all(c.tier == "core" for c in cands):
+            head = _longest_head(ctx, name, max((c.matched for c in cands), key=len))
+            if head is None:
+                cands = []
+            elif head != cands[0].matched:
+                cands = gaz.search(head, within=scope, fuzzy=False)
         if natural or _looks_like_water(name):  # 汾河 is not 汾河村: places only by full name
             cands = [c for c in cands if not (c.kind in _PLACE_KINDS and c.tier != "exact")]
         # a river or lake elsewhere in the province is not evidence for this region
@@ -256,6 +266,27 @@ def _resolve(
             cands = gaz.search(name[m.end() :], within=units[0].adcode, fuzzy=False)
             return _choose(cands)
     return None
+
+
+def _longest_head(ctx: _Context, written: str, place: str) -> str | None:
+    """The place a name is built on, given a place that begins it (the extractor's ``place``, or
+    the core a candidate matched): a longer place of the region that also begins the name wins
+    (辛安泉域 begins with 辛安 and with 辛安泉, short for 辛安泉镇: it is built on 辛安泉镇).
+
+    Returns ``place`` when no longer place begins the name, the longer place's full name when
+    it is one place of the region, and None when it is not (then neither is evidence).
+    """
+    text, place = fold(written), fold(place)
+    if ctx.region is None or not ctx.scopes or len(place) < 2 or not text.startswith(place):
+        return place
+    keys = _region_place_keys(ctx.gaz, ctx.scopes[0], aliases=True)
+    for key in keys.get(place[:1], ()):  # longest first
+        if len(place) < len(key) < len(text) and text.startswith(key):
+            p = _choose(ctx.gaz.search(key, within=ctx.scopes[0], fuzzy=False))
+            if p is None or p.candidate is None:
+                return None
+            return p.candidate.name
+    return place
 
 
 def _shared(a: str, b: str) -> int:
@@ -472,7 +503,7 @@ def _place_feature(
 
 
 def _park(m: Mention, ctx: _Context) -> Feature | None:
-    names = [n for n in (m.get("place"), m.name) if n]
+    names = [n for n in (_longest_head(ctx, m.name, m.get("place") or ""), m.name) if n]
     fallback = None
     for name in dict.fromkeys(names):
         f = _place_feature(m, ctx, [name])
@@ -645,14 +676,34 @@ def _eco_zone(m: Mention, ctx: _Context) -> Feature | None:
     # a lake named 盐池 is not the village 盐池村; a reservoir is named after its village (七里峪水库)
     natural = m.kind in NATURAL_KINDS or (m.kind == "lake_reservoir" and not m.name.endswith("水库"))
     ext = m.kind not in BASIN_KINDS
-    places = [p for p in (m.get("places") or []) if p]
+    places = [h for p in (m.get("places") or []) if p and (h := _longest_head(ctx, m.name, p))]
     f = _place_feature(m, ctx, places, natural=natural, extended=ext) if places else None
     if f is None:
         f = _place_feature(m, ctx, [m.name], natural=natural, extended=ext)
     if (f is None or f.precision in ("county", "region")) and m.kind not in NATURAL_KINDS:
         # a lake or zone named after a place (云竹湖 → 云竹镇), or naming towns inside it
         f = _towns_named(m, ctx) or _leading_place(m, ctx, m.name) or f
+    if (f is None or f.precision in ("county", "region")) and m.kind == "river":
+        f = _river_named_after_place(m, ctx) or f
     return f
+
+
+#: What follows a place's name in the name of a stream named after it (某村河, 某庄沟).
+STREAM_WORDS: frozenset[str] = frozenset({"河", "沟", "溪", "川", "江"})
+
+
+def _river_named_after_place(m: Mention, ctx: _Context) -> Feature | None:
+    """A stream without a line of its own named after the village or town it flows by (某村河 →
+    某村): placed at that place, precision ``town`` (like a local road at the place it serves).
+
+    Only a place's name and one river word (郑庄河, not 郑庄河湿地); the place as distinctive as
+    for any name-prefix (:func:`_leading_place`); a river whose whole name is a village's (某河 and
+    某河村) is not placed so: the village is named after the river, not the river after it.
+    """
+    f = _leading_place(m, ctx, m.name, rest_ok=lambda rest: rest in STREAM_WORDS)
+    if f is None or f.geometry is None or f.geometry.geom_type not in ("Point", "MultiPoint"):
+        return None
+    return _at_most_town(f)
 
 
 def _structure(m: Mention, ctx: _Context) -> Feature | None:
@@ -1103,6 +1154,113 @@ def _clause_subject_town(m: Mention, ctx: _Context) -> Feature | None:
     return None
 
 
+#: Words that name the county town or a city's central district (the seat of its government).
+SEAT_WORDS: tuple[str, ...] = ("中心城区", "主城区", "老城区", "县城", "城区", "市区", "老城", "旧城", "城关")
+#: A name that starts with one of these is in or around the county town: 城南公园, 环城绿道.
+_SEAT_NAME = re.compile("^(?:" + "|".join(SEAT_WORDS) + "|城[东南西北]|环城)")
+#: What follows a road's name when the text speaks of its section through the town (国道某某线
+#: 县城过境段, 某某公路城区段, 某国道过境改线: a 过境 section is the one through the town): only
+#: a few characters, no clause break in between.
+_SEAT_SECTION = re.compile(
+    r"^[^,;。]{0,12}?((?:" + "|".join(SEAT_WORDS) + r")(?:过境)?段|段?过境(?:段|改线|环线))"
+)
+#: A component defined by the town it is (“一城”即中心城区, “一核”是指县城): the definition's first
+#: words, right after the quoted name.
+_SEAT_DEFINITION = '[”"](?:[,:]?(?:是指|指的是|指|即|为|是|发挥|依托|以))?(?:' + "|".join(SEAT_WORDS) + ")"
+
+
+#: A component of a statement of growth directions (东拓、北延、西优、南控): a side and a verb.
+_DIRECTION = re.compile(r"^[东南西北中][\u4e00-\u9fff]{1,2}$")
+#: What says a statement is about the county town's growth: a town word, or the city growing
+#: (城市向东拓展, 城市建设, 城市框架).
+_SEAT_GROWTH = re.compile("(?:" + "|".join(SEAT_WORDS) + r"|城市(?:向|建设|发展|框架|容量|空间))")
+
+
+def _direction_statement(m: Mention) -> bool:
+    """A structure component of a statement made only of directions (东进、南跃、西控), such as the
+    directions the county town grows in; a statement with other parts (一核两翼) is not one."""
+    parts = [p for p in re.split("[、,]", fold(str(m.get("pattern") or ""))) if p]
+    return len(parts) >= 2 and fold(m.name) in parts and all(_DIRECTION.match(p) for p in parts)
+
+
+def _with_next_sentence(ctx: _Context, m: Mention) -> str:
+    """The mention's sentence and the one after it (a statement is often explained right after)."""
+    start = max(m.sentence_start, ctx.doc.char_start)
+    end = min(m.sentence_end + DEFINITION_WINDOW, ctx.doc.char_end)
+    text = fold(ctx.doc.snippet(start, end))
+    first = text.find("。", max(m.sentence_end - start - 1, 0))
+    if first < 0:
+        return text
+    second = text.find("。", first + 1)
+    return text if second < 0 else text[: second + 1]
+
+
+def _at_seat(m: Mention, ctx: _Context) -> Feature | None:
+    """A feature the text places in the county town (or a prefecture's central district): at
+    the seat of its government, precision ``town``.
+
+    Four kinds of evidence, each about this feature only: its name starts with a town word
+    (城南森林公园, 环城生态廊道, 老城片区); a road's mention is followed by its section through
+    the town (某国道县城过境段); a structure component is defined as the town right after its
+    quoted name (“一城”即中心城区); a component of a statement of growth directions (东拓、北延)
+    whose sentence or the next says the town grows so (城市向东拓展, 县城框架, 中心城区). Large
+    natural features and basins are never placed so.
+    """
+    region = ctx.region
+    if region is None or m.theme not in ("parks", "eco_zones", "structure", "corridors"):
+        return None
+    if m.theme == "eco_zones" and (
+        m.kind in BASIN_KINDS or m.kind in ("river", "mountain", "lake_reservoir")
+    ):
+        return None
+    name = fold(m.name)
+    code: str | None = None
+    if m.theme != "corridors" and _SEAT_NAME.match(name):  # 城西港区铁路 is no road through town
+        code = region.adcode
+    elif m.theme == "corridors":
+        after = fold(ctx.doc.snippet(m.char_end, min(m.char_end + 20, m.sentence_end)))
+        section = _SEAT_SECTION.match(after)
+        # a bare 过境段 of an expressway or railway is its stretch through the territory, not a town
+        road = m.kind in ("national_road", "provincial_road", "county_road")
+        if section is not None and (road or not section.group(1).lstrip("段").startswith("过境")):
+            code = _section_unit(ctx, after[: section.start(1)])
+    elif m.theme == "structure":
+        window = fold(ctx.doc.snippet(m.sentence_start, m.sentence_end + DEFINITION_WINDOW))
+        if re.search('[“"]' + re.escape(name) + _SEAT_DEFINITION, window) or (
+            _direction_statement(m) and _SEAT_GROWTH.search(_with_next_sentence(ctx, m))
+        ):
+            code = region.adcode
+    if code is None:
+        return None
+    if code == region.adcode and region.level != "county" and m.theme != "corridors":
+        # a prefecture's document: the town of a county its name begins with (某县城南公园),
+        # else the prefecture's own central district (a corridor's name holds its endpoints)
+        named = _counties_named(ctx, name) or _county_heading(ctx, name)
+        code = named[0] if len(named) == 1 else code
+    seat = ctx.gaz.seat(code)
+    if seat is None:
+        return None
+    return _feature(m, seat.geometry, "town", _placement_code(ctx, seat), ctx, seat.name, seat.source)
+
+
+def _section_unit(ctx: _Context, between: str) -> str | None:
+    """Whose town a road's section is, from the words between the road and its section word:
+    none or the region's own name → the region; a county of a prefecture (某县城区段) → that
+    county; anything else (a town's name: 某镇过境段) → None, that is not the county town."""
+    region = ctx.region
+    if region is None:
+        return None
+    # other roads of a list sharing the section (国道207、208、309线市区过境段), then 线/公路
+    rest = re.sub(r"^(?:[、和及与]?[GSXgsx]?\d{1,4}(?:国道|省道)?)*(?:线|公路)?", "", between)
+    if rest in ("", region.name, region.short_name):
+        return region.adcode
+    for code in _counties_named(ctx, rest):
+        unit = ctx.b.get(code)
+        if rest in (unit.name, unit.short_name):
+            return code
+    return None
+
+
 def _same_statement(a: Mention, b: Mention) -> bool:
     """Whether two structure mentions belong to one statement: the same pattern, or one pattern
     extending the other (双核双轴 and 双核双轴四片区); any two mentions of other themes."""
@@ -1206,6 +1364,6 @@ def features_from_mentions(
         if feature is None or (
             feature.precision in ("county", "region") and feature.place_source != USER_SOURCE
         ):
-            feature = _clause_subject_town(m, ctx) or feature
+            feature = _clause_subject_town(m, ctx) or _at_seat(m, ctx) or feature
         out.append(feature if feature is not None else _fallback(m, ctx))
     return _share_placements(out)

@@ -270,3 +270,82 @@ def test_user_files_from_the_environment(monkeypatch, curated_csv):
     monkeypatch.setenv("ATLAS_GAZETTEER", str(curated_csv))
     gaz = load_gazetteer(use_geonames=False)
     assert [c.name for c in gaz.search("甲山水库")] == ["甲山水库"]
+
+
+# -- seats of government and districts new since 2016 --------------------------------------------
+def _places(tmp_path, rows: list[str]):
+    header = "code,parent,name,level,adcode,lon_gcj02,lat_gcj02,province,city,county,town,village\n"
+    path = tmp_path / "seat_places.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return Gazetteer(
+        boundaries=load_boundaries(),
+        tree=AdminTree(TREE, source="tiny"),
+        points=_PlacePoints(path),
+        use_geonames=False,
+    )
+
+
+def _county_row(lon: float, lat: float, code: str = "141082", name: str = "霍州市") -> str:
+    x, y = _gcj(lon, lat)
+    return f"{code}000000,141000000000,{name},county,{code},{x},{y},山西省,临汾市,{name},,"
+
+
+def _town_row(lon: float, lat: float, code: str = "141082", name: str = "甲山镇") -> str:
+    x, y = _gcj(lon, lat)
+    return f"{code}100000,{code}000000,{name},town,{code},{x},{y},山西省,临汾市,霍州市,{name},"
+
+
+def test_seat_is_the_county_rows_point_when_a_town_is_near(tmp_path):
+    g = _places(tmp_path, [_county_row(111.752, 36.565), _town_row(111.76, 36.57)])
+    seat = g.seat("141082")
+    assert seat is not None
+    assert (seat.name, seat.precision, seat.county_code) == ("霍州市政府驻地", "town", "141082")
+    assert seat.geometry.distance(shapely.Point(111.752, 36.565)) < 1e-6  # converted from GCJ-02
+    assert SOURCE_PLACES in seat.source
+
+
+def test_seat_far_from_every_town_or_outside_the_county_is_unknown(tmp_path):
+    far = _places(tmp_path, [_county_row(111.60, 36.50), _town_row(111.80, 36.58)])  # ~19 km apart
+    assert far.seat("141082") is None
+    outside = _places(tmp_path, [_county_row(*BEIJING_WGS), _town_row(111.80, 36.58)])
+    assert outside.seat("141082") is None
+    assert _places(tmp_path, [_town_row(111.80, 36.58)]).seat("141082") is None  # no county row
+
+
+def test_county_new_since_2016_takes_its_towns_from_the_prefecture(tmp_path):
+    # the CSV knows the towns only under an older county of the same prefecture (another code and
+    # name); the points inside the county's polygon are its, the one far away is not
+    old = "141099"
+    g = _places(
+        tmp_path,
+        [
+            f"{old}000000,141000000000,旧县,county,{old},,,山西省,临汾市,旧县,,",
+            _town_row(*TOWN_WGS, code=old, name="甲山镇"),
+            _town_row(*BEIJING_WGS, code=old, name="乙河乡").replace(f"{old}100000", f"{old}200000"),
+        ],
+    )
+    [town] = [c for c in g.search("甲山镇", within="141082") if c.kind == "town"]
+    assert town.precision == "town" and town.geometry.distance(shapely.Point(*TOWN_WGS)) < 1e-6
+    [other] = [c for c in g.search("乙河乡", within="141082") if c.kind == "town"]
+    assert other.geometry is None  # the point in Beijing is not this county's
+
+
+def test_real_district_new_since_2016_has_town_points(real):
+    b = load_boundaries()
+    index = real._county_index("330113")  # 临平区 (浙江), split from 余杭区 in 2021
+    pts = [
+        c.geometry
+        for cands in index.values()
+        for c, _ in cands
+        if c.kind == "town" and c.geometry is not None
+    ]
+    assert len(pts) >= 5
+    assert all(b.geometry("330113").contains(p) for p in pts)
+
+
+def test_real_seat_lies_in_its_county_town(real):
+    seat = real.seat("231084")  # 宁安市 (黑龙江): its government sits in 宁安镇
+    town = real.town_candidate("231084", "宁安镇")
+    assert seat is not None and town is not None
+    assert seat.geometry.distance(town.geometry) * 111 < 3
+    assert load_boundaries().geometry("231084").contains(seat.geometry)

@@ -285,3 +285,143 @@ def test_a_definition_with_fewer_towns_than_parts_places_nothing(gaz):
     doc = make_doc(text, DALI)
     [f] = place(doc, [mention(doc, "structure", "zone", "三区", pattern="三区一带")], gaz)
     assert f.precision == "county"  # one town for three areas: where the other two are is not known
+
+
+# -- the county town: what the text says is in it ------------------------------------------------
+NINGAN_PREFECTURE = "231000"  # 牡丹江市
+SUICHANG = "331123"  # 遂昌县, 浙江: 王村口镇, and 王村 of 金竹镇
+
+
+def test_a_park_named_after_the_town_side_is_at_the_seat(gaz, b):
+    doc = make_doc("建设城南湿地公园和南湖公园。", NINGAN)
+    south, lake = place(
+        doc,
+        [
+            mention(doc, "parks", "wetland_park", "城南湿地公园", place="城南"),
+            mention(doc, "parks", "urban_park", "南湖公园", place="南湖"),
+        ],
+        gaz,
+    )
+    seat = gaz.seat(NINGAN)
+    assert (south.precision, south.placed_at, south.county_code) == ("town", "宁安市政府驻地", NINGAN)
+    assert south.geometry.equals(seat.geometry) and b.geometry(NINGAN).contains(south.geometry)
+    assert lake.precision == "county"  # nothing says where 南湖公园 is
+
+
+def test_a_road_section_through_the_town_is_at_the_seat_and_the_road_alone_is_not(gaz):
+    doc = make_doc("完成国道201县城过境段改造。推进国道333改扩建。", NINGAN)
+    through, road = place(
+        doc,
+        [
+            mention(doc, "corridors", "national_road", "国道201", code="G201", endpoints=[]),
+            mention(doc, "corridors", "national_road", "国道333", code="G333", endpoints=[]),
+        ],
+        gaz,
+    )
+    assert (through.precision, through.placed_at) == ("town", "宁安市政府驻地")
+    assert road.precision == "county"
+
+
+def test_a_component_defined_as_the_central_town_is_at_the_seat(gaz):
+    text = "构建“一城两带”布局。“一城”即中心城区,“两带”即沿江生态带和沿路产业带。"
+    doc = make_doc(text, NINGAN)
+    city, belts = place(
+        doc,
+        [
+            mention(doc, "structure", "zone", "一城", pattern="一城两带"),
+            mention(doc, "structure", "belt", "两带", pattern="一城两带"),
+        ],
+        gaz,
+    )
+    assert (city.precision, city.placed_at) == ("town", "宁安市政府驻地")
+    assert belts.precision == "county"
+
+
+def test_a_component_defined_otherwise_or_a_river_by_the_town_is_not_at_the_seat(gaz):
+    text = "形成“一城三区”格局。“一城”即旅游集散城。治理城南河。"
+    doc = make_doc(text, NINGAN)
+    city, river = place(
+        doc,
+        [
+            mention(doc, "structure", "zone", "一城", pattern="一城三区"),
+            mention(doc, "eco_zones", "river", "城南河", places=["城南河"]),
+        ],
+        gaz,
+    )
+    assert (city.precision, river.precision) == ("county", "county")
+
+
+def test_a_prefecture_documents_city_section_is_at_the_prefecture_seat(gaz, b):
+    doc = make_doc("完成国道201市区过境段改造。", NINGAN_PREFECTURE)
+    [f] = place(doc, [mention(doc, "corridors", "national_road", "国道201", code="G201", endpoints=[])], gaz)
+    assert (f.precision, f.placed_at) == ("town", "牡丹江市政府驻地")
+    assert f.county_code != NINGAN_PREFECTURE and b.geometry(f.county_code).contains(f.geometry)
+
+
+def test_the_longest_place_a_name_begins_with_decides(gaz):
+    # 王村口红色景区 begins with 王村 (a village of 金竹镇) and with 王村口 (王村口镇): it is the latter
+    doc = make_doc("提升王村口红色景区。", SUICHANG)
+    [f] = place(doc, [mention(doc, "parks", "scenic_area", "王村口红色景区", place="王村")], gaz)
+    assert (f.precision, f.placed_at) == ("town", "王村口镇")
+
+
+def test_growth_directions_of_the_town_are_at_the_seat_and_other_directions_are_not(gaz):
+    text = (
+        "实施“东扩、西控、北进”发展方向,引导城市向东拓展。"
+        "深化“东融、南联”开放合作,对接周边市县。"
+        "构建“一核、东翼”格局。"
+    )
+    doc = make_doc(text, NINGAN)
+    east, opening, wing = place(
+        doc,
+        [
+            mention(doc, "structure", "other", "东扩", pattern="东扩、西控、北进"),
+            mention(doc, "structure", "other", "东融", pattern="东融、南联"),
+            mention(doc, "structure", "other", "东翼", pattern="一核、东翼"),
+        ],
+        gaz,
+    )
+    assert (east.precision, east.placed_at) == ("town", "宁安市政府驻地")
+    assert opening.precision == "county"  # nothing says the town grows so: cooperation with others
+    assert wing.precision == "county"  # not a statement of directions only
+
+
+def test_a_section_through_a_named_county_town_is_at_that_county_seat(gaz):
+    doc = make_doc("推进国道201宁安城区段和国道333卧龙过境段改造,建设鹤大高速过境段。", NINGAN_PREFECTURE)
+    county, town, expressway = place(
+        doc,
+        [
+            mention(doc, "corridors", "national_road", "国道201", code="G201", endpoints=[]),
+            mention(doc, "corridors", "national_road", "国道333", code="G333", endpoints=[]),
+            mention(doc, "corridors", "expressway", "鹤大高速", endpoints=[]),
+        ],
+        gaz,
+    )
+    assert (county.precision, county.placed_at, county.county_code) == ("town", "宁安市政府驻地", NINGAN)
+    assert town.placed_at not in ("牡丹江市政府驻地", "宁安市政府驻地")  # 卧龙 is a town, not a county
+    assert expressway.placed_at != "牡丹江市政府驻地"  # an expressway's 过境段 crosses the territory
+
+
+# -- a stream named after the place it flows by -------------------------------------------------
+ZHAOYANG = "530602"  # 昭阳区, 云南: 洒渔镇
+
+
+def test_a_stream_named_after_a_town_is_at_that_town_and_an_unknown_one_stays(gaz, b):
+    doc = make_doc("整治洒渔河、草场河。", ZHAOYANG)
+    stream, unknown = place(
+        doc,
+        [
+            mention(doc, "eco_zones", "river", "洒渔河", places=["洒渔河"]),
+            mention(doc, "eco_zones", "river", "草场河", places=["草场河"]),
+        ],
+        gaz,
+    )
+    assert (stream.precision, stream.placed_at) == ("town", "洒渔镇")
+    assert b.geometry(ZHAOYANG).contains(stream.geometry)
+    assert unknown.precision == "county"  # no 草场 in 昭阳区
+
+
+def test_a_river_followed_by_more_than_a_river_word_is_not_placed_at_the_town(gaz):
+    doc = make_doc("治理洒渔河上游段。", ZHAOYANG)
+    [f] = place(doc, [mention(doc, "eco_zones", "river", "洒渔河上游段", places=["洒渔河上游段"])], gaz)
+    assert f.placed_at != "洒渔镇"
