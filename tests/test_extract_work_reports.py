@@ -195,3 +195,29 @@ def test_reservoir_area_of_an_old_base_is_no_reservoir() -> None:
 
 def test_green_heart_is_an_ecological_zone() -> None:
     assert _zones("建设长株潭生态绿心。") == [("长株潭生态绿心", "eco_function_zone")]
+
+
+# -- corridors -------------------------------------------------------------------------------------
+def _corridors(text: str, region: str) -> list[tuple[str, str]]:
+    from atlas.boundaries import load_boundaries
+    from atlas.extract.corridors import corridor_mentions
+
+    unit = load_boundaries().get(region)
+    doc = Document("t", "", "work_report", 2023, unit, text, "t.txt", 0, len(text))
+    return [(m.name, m.kind) for m in corridor_mentions(doc)]
+
+
+def test_abbreviated_passenger_and_fast_railways() -> None:
+    # 齐齐哈尔市 (230200): 齐大客专 and 齐嫩快铁 join it to 大庆 and 嫩江
+    got = _corridors("加快齐大客专和齐嫩快铁建设。", "230200")
+    assert got == [("齐大客专", "high_speed_rail"), ("齐嫩快铁", "railway")]
+
+
+def test_airport_name_starts_at_the_place_after_a_verb() -> None:
+    # 丽水市 (331100): 启用 is no part of the airport's name
+    assert _corridors("年内启用丽水机场。", "331100") == [("丽水机场", "airport")]
+
+
+def test_place_followed_by_a_description_is_no_airport_name() -> None:
+    # 丽水市: 莲都 is a district; 莲都南山绿化 describes work near the airport
+    assert _corridors("推进莲都南山绿化机场周边综合整治。", "331100") == []
