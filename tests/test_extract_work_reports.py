@@ -189,6 +189,11 @@ def test_rivers_joined_by_a_dash_are_two() -> None:
     assert _zones("开展青溪河—白沙河生态修复。") == [("青溪河", "river"), ("白沙河", "river")]
 
 
+def test_common_nouns_and_directions_are_no_names() -> None:
+    assert _zones("完成村庄、通道、河流水库绿化和南北山造林。") == []
+    assert _zones("南线凤鸣山绿化工程加快建设，保护森林资源。") == [("凤鸣山", "mountain")]
+
+
 def test_reservoir_area_of_an_old_base_is_no_reservoir() -> None:
     assert _zones("支持老区库区发展生态产业。") == []
 

@@ -528,6 +528,10 @@ def _valid_core(
         return False  # 四级河长湖长: an office, not a lake
     if _CONDITION_RE.search(core):
         return False  # 黑臭河, 垃圾河: a condition of water, never part of a name
+    if core in _WATER_WORDS or (
+        kind == "mountain" and len(core) >= 2 and all(ch in "东南西北中" for ch in core)
+    ):
+        return False  # 河流水库 (rivers and reservoirs), 南北山 (the mountains around a town)
     if (
         kind in ("river", "lake_reservoir")
         and len(core) >= 2

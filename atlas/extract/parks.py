@@ -98,6 +98,10 @@ _FACILITY = re.compile(
 )
 #: Heads of industrial, farming and logistics parks (not parks, whatever they are rated).
 _INDUSTRIAL_PARK = ("园区", "产业园", "示范园", "工业园", "物流园", "科技园", "农业园")
+#: Heads of list items that are no scenic sites: projects, businesses, industrial parks.
+_NOT_A_SITE = (
+    "项目", "工程", "中心", "广场", "商城", "酒店", "综合体", "小区", "大厦", "市场", *_INDUSTRIAL_PARK,
+)  # fmt: skip
 #: 一塔一阁一公园: an enumeration of facilities, not a name.
 _ENUMERATION = re.compile(r"一.一")
 #: A count closing a list before a shared suffix (甲、乙两个公园, 甲、乙、丙3处景区).
@@ -296,6 +300,6 @@ def _deng_list(
         item = folded[x:y]
         if len(item) < 2 or is_generic(LEVEL_RE.sub("", item)) or "景区" in item or "景点" in item:
             continue
-        if item.endswith(("项目", "工程")) or _FACILITY.fullmatch(item):
-            continue  # a project or a facility type, not a named place
+        if item.endswith(_NOT_A_SITE) or _FACILITY.fullmatch(item):
+            continue  # a project, a facility type, a business or an industrial park: no scenic site
         add(x, y, text[x:y], _kind(kind, item), item)

@@ -45,7 +45,7 @@ STOP_WORDS: tuple[str, ...] = _words("""
 
 #: Direction, scope and count words before a feature name (东部, 境内, 一批 …).
 NAME_STOP_EXTRA: tuple[str, ...] = _words("""
-    一个 一处 一带 一座 一批 一系列 东北部 东南部 东部 中部 全区 全省 到 北部 区域 南部 周边 山系
+    一个 一处 一带 一座 一批 一系列 东线 西线 南线 北线 东北部 东南部 东部 中部 全区 全省 到 北部 区域 南部 周边 山系
     山脉 沿 流域 环 百里 至 西北部 西南部 西部 进 镇域
 """)
 
