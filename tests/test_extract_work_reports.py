@@ -226,3 +226,35 @@ def test_airport_name_starts_at_the_place_after_a_verb() -> None:
 def test_place_followed_by_a_description_is_no_airport_name() -> None:
     # 丽水市: 莲都 is a district; 莲都南山绿化 describes work near the airport
     assert _corridors("推进莲都南山绿化机场周边综合整治。", "331100") == []
+
+
+def test_rating_verb_chuang_and_resort_ratings() -> None:
+    got = _parks("推动贵州梵净山、赤水丹霞创5A级景区，荔波小七孔创国家级旅游度假区。")
+    assert got == [
+        ("贵州梵净山", "scenic_area"),
+        ("赤水丹霞", "scenic_area"),
+        ("荔波小七孔", "scenic_area"),
+    ]
+
+
+def test_pair_inside_a_list_item_is_two_items() -> None:
+    got = _parks("建成滨江公园、湘湖公园及白马湖、西溪等一批休闲健身公园。")
+    assert got == [
+        ("滨江公园", "urban_park"),
+        ("湘湖公园", "urban_park"),
+        ("白马湖", "urban_park"),
+        ("西溪", "urban_park"),
+    ]
+
+
+def test_verb_jin_before_park_is_no_part_of_a_name() -> None:
+    assert _parks("推动戏曲、民歌进公园、进社区。") == []
+
+
+def test_county_earning_a_rating_is_no_scenic_area() -> None:
+    from atlas.boundaries import load_boundaries
+
+    unit = load_boundaries().get("331000")  # 台州市: 仙居 is its county
+    text = "支持仙居创建国家级旅游度假区，推动青原山与神仙居联合争创国家5A级景区。"
+    doc = Document("t", "", "work_report", 2023, unit, text, "t.txt", 0, len(text))
+    assert [m.name for m in park_mentions(doc)] == ["青原山", "神仙居"]

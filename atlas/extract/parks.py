@@ -84,8 +84,8 @@ _ROUTE_RELATION = re.compile(r"通往|通达|连接|连通|前往|进入|周边|
 #: A name (or a list of names) that wins an A-grade rating is a scenic area, written with or without
 #: a suffix of its own: 甲峡谷成功创建4A级景区, 甲、乙、丙创建国家5A级旅游景区.
 _RATED = re.compile(
-    r"(?:成功|正式|积极|全力|加快|力争|顺利|已)?(?:创建|创成|申创|晋升为?|升级为|获评|评为|被评为|成功创建)"
-    r"(?:为|成为)?(?:国家)?(?:[1-5]A|A{2,5})级?(?:旅游)?景区"
+    r"(?:成功|正式|积极|全力|加快|力争|顺利|已|联合)?(?:创建|创成|申创|争创|创|晋升为?|升级为|获评|评为|被评为|成功创建)"
+    r"(?:为|成为)?(?:(?:国家)?(?:[1-5]A|A{2,5})级?(?:旅游)?景区|(?:国家级|省级|国家)旅游度假区)"
 )
 #: Words that are a rated scenic area's subject without being its name (我县, 全市, 今年 …).
 _NOT_SUBJECT = re.compile(r"^(?:我|全|本|今|去|明|该|各|新|共|累计|先后|年内)|[省市县区]$|[年月日家个处]$")
@@ -158,7 +158,10 @@ def park_mentions(doc: Document) -> list[Mention]:
         }
         found[(a, b)] = make_mention(doc, "parks", kind, name, a, b, attrs)
 
+    rated_ends = {m.end() for m in _RATED.finditer(folded)}
     for s, e, suffix, kind in longest_hits(_automaton(), folded):
+        if e in rated_ends:
+            continue  # 某峡谷创5A级景区: the rating, whose subjects are read below
         after = folded[e : e + 4]
         if suffix.endswith("公园") and _AFTER_PARK_BAD.match(after):
             continue
@@ -230,6 +233,15 @@ def _deng_before(folded: str, s: int, kind: str) -> int | None:
     return None
 
 
+def _split_pairs(folded: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Items of a 、-list with 和/及/与 inside one item split in two (甲公园及乙、丙等景区)."""
+    out: list[tuple[int, int]] = []
+    for x, y in items:
+        joint = next((k for k in range(x + 2, y - 1) if folded[k] in "和及与"), None)
+        out.extend([(x, y)] if joint is None else [(x, joint), (joint + 1, y)])
+    return out
+
+
 def _rated_subjects(
     doc: Document,
     folded: str,
@@ -247,6 +259,8 @@ def _rated_subjects(
         item = folded[x:y]
         if len(item) < 2 or is_generic(LEVEL_RE.sub("", item)) or _NOT_SUBJECT.search(item):
             continue
+        if admin is not None and any(length == len(item) for _, length in admin.iter(item)):
+            continue  # 某县创建国家级旅游度假区: a county earns the rating, it is no scenic area
         if item.endswith(tuple(PARK_SUFFIXES)) or _FACILITY.fullmatch(item):
             continue  # read by the suffix rules; a facility type (科技馆) is not a name
         add(x, y, text[x:y], "scenic_area", item)
@@ -296,7 +310,7 @@ def _deng_list(
             return
         a, b = quoted
     items = [(a, b), *list_items_before(folded, a, max_len=14, admin=admin)]
-    for x, y in items:
+    for x, y in _split_pairs(folded, items):
         item = folded[x:y]
         if len(item) < 2 or is_generic(LEVEL_RE.sub("", item)) or "景区" in item or "景点" in item:
             continue
