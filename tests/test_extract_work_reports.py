@@ -258,3 +258,19 @@ def test_county_earning_a_rating_is_no_scenic_area() -> None:
     text = "支持仙居创建国家级旅游度假区，推动青原山与神仙居联合争创国家5A级景区。"
     doc = Document("t", "", "work_report", 2023, unit, text, "t.txt", 0, len(text))
     assert [m.name for m in park_mentions(doc)] == ["青原山", "神仙居"]
+
+
+def test_adverb_after_a_reservoir_is_a_break() -> None:
+    assert _zones("青狮潭水库连续五年保持Ⅱ类水质。") == [("青狮潭水库", "lake_reservoir")]
+
+
+def test_completion_verb_opens_a_long_zone_name() -> None:
+    assert _zones("建成漓江生态走廊一期，开工桂江生态廊道。") == [
+        ("漓江生态走廊", "eco_corridor"),
+        ("桂江生态廊道", "eco_corridor"),
+    ]
+
+
+def test_count_of_rivers_after_a_river_is_no_name() -> None:
+    got = [name for name, _ in _zones("实施邕江一江两岸生态修复，推进一江四河综合治理。")]
+    assert got == ["邕江"]

@@ -112,7 +112,7 @@ _ECO_CUE = re.compile(
 _ROLE_AFTER = (
     r"干流|支流|主流|上游|中游|下游|源头|源区|两岸|沿岸|沿线|岸线|岸带|河段|段|水系|水域|水质|水源|水生态|"
     r"水环境|水资源|水土|生态|湿地|治理|综合|保护|修复|整治|清漂|防洪|行洪|库区|区域|一带|地区|周边|"
-    r"山区|林区|自然|森林|国家|省级|风景|沿|污染|绿化|航道|(?:中心|主)?城区段|市区段|县城段|"
+    r"山区|林区|自然|森林|国家|省级|风景|沿|污染|绿化|航道|一江两岸|(?:中心|主)?城区段|市区段|县城段|"
     r"(?:[一二两三四五六七八九十]|\d{1,2})[条座个处大]"  # 甲河、乙河三条河流: the count closing a list
 )
 _FOLLOW_OK = {
@@ -528,6 +528,8 @@ def _valid_core(
         return False  # 四级河长湖长: an office, not a lake
     if _CONDITION_RE.search(core):
         return False  # 黑臭河, 垃圾河: a condition of water, never part of a name
+    if core[-1] in "一二两三四五六七八九十":
+        return False  # 某江一江两岸: a count of rivers, not a name
     if core in _WATER_WORDS or (
         kind == "mountain" and len(core) >= 2 and all(ch in "东南西北中" for ch in core)
     ):
