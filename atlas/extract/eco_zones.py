@@ -209,7 +209,8 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
     text = doc.text
     folded = folded_text(text)
     admin = admin_automaton(region_code(doc))
-    park_names = {m.name for m in park_mentions(doc)}
+    parks = park_mentions(doc)
+    park_names = {m.name for m in parks}
     found: dict[tuple[int, int], Mention] = {}
 
     def add(a: int, b: int, name: str, kind: str, places: list[str]) -> None:
@@ -219,7 +220,7 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
         found[(a, b)] = make_mention(doc, "eco_zones", kind, name, a, b, attrs)
 
     hits = [h for h in longest_hits(_automaton(), folded) if h[3] is not None]
-    park_spans = [(m.char_start - doc.char_start, m.char_end - doc.char_start) for m in park_mentions(doc)]
+    park_spans = [(m.char_start - doc.char_start, m.char_end - doc.char_start) for m in parks]
     long_spans: list[tuple[int, int]] = []
     for s, e, suffix, kind in hits:
         if kind in _LONG_KINDS:
@@ -377,6 +378,7 @@ def _water_item_end(folded: str, x: int, y: int) -> int:
 
 #: An economic belt along a river (长江经济带, 汉江生态经济带, 赣江中游生态经济带).
 _BELT = re.compile(r"(?:(?:上|中|下)游)?(生态|绿色)?经济带")
+_BELT_WORD = re.compile(r"经济带")
 
 
 def _river_belts(
@@ -388,14 +390,20 @@ def _river_belts(
     """Economic belts along a known river that are zones of the plan: the belt of a main stem
     (长江经济带, the basin-wide strategy) or a belt written as ecological (汉江生态经济带); a
     county's development axis along a smaller river (某河经济带) is not. Returns their spans."""
-    auto = lexicon.known_name_automaton()
-    if auto is None:
-        return []
+    known = lexicon.known_names()
     text = doc.text
     main = lexicon.main_rivers()
     spans: list[tuple[int, int]] = []
-    for a, b, name, kind in longest_hits(auto, folded):
-        m = _BELT.match(folded, b) if kind == "river" else None
+    for belt in _BELT_WORD.finditer(folded):
+        # the longest known river ending right before the belt (and its reach or 生态 word)
+        b = belt.start()
+        b -= 2 if folded.endswith(("生态", "绿色"), 0, b) else 0
+        b -= 2 if folded.endswith(("上游", "中游", "下游"), 0, b) else 0
+        a = next((k for k in range(max(0, b - 8), b - 1) if known.get(folded[k:b]) == "river"), None)
+        if a is None:
+            continue
+        name = folded[a:b]
+        m = _BELT.match(folded, b)
         if m is None or (m.group(1) is None and name not in main) or inside(a, m.end()):
             continue
         if name_start(folded, a, max_len=4) < a:

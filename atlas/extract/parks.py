@@ -158,7 +158,12 @@ def park_mentions(doc: Document) -> list[Mention]:
         }
         found[(a, b)] = make_mention(doc, "parks", kind, name, a, b, attrs)
 
-    rated_ends = {m.end() for m in _RATED.finditer(folded)}
+    rated = (
+        [(m.start(), m.end()) for m in _RATED.finditer(folded)]
+        if "景区" in folded or "度假区" in folded
+        else []
+    )
+    rated_ends = {end for _, end in rated}
     for s, e, suffix, kind in longest_hits(_automaton(), folded):
         if e in rated_ends:
             continue  # 某峡谷创5A级景区: the rating, whose subjects are read below
@@ -211,8 +216,8 @@ def park_mentions(doc: Document) -> list[Mention]:
         if all(_bare_item(folded[a:b]) for a, b in items):
             for a, b in items:
                 add(a, b, text[a:b] + text[s:e], _kind(kind, folded[a:b]), folded[a:b])
-    for m in _RATED.finditer(folded):
-        _rated_subjects(doc, folded, m.start(), admin, add)
+    for start, _ in rated:
+        _rated_subjects(doc, folded, start, admin, add)
     return sorted(found.values(), key=lambda m: (m.char_start, m.name))
 
 
