@@ -140,6 +140,13 @@ class Hydro:
             out[key] = "river" if any(self._kinds[i] == "river" for i in rows) else "lake"
         return out
 
+    def main_stems(self) -> frozenset[str]:
+        """Names (and aliases) of the rivers drawn in the largest level (``river1``): the main
+        stems of China's great basins (长江, 黄河, 澜沧江 …)."""
+        return frozenset(
+            key for key, rows in self._by_name.items() if any(self._layers[i] == "river1" for i in rows)
+        )
+
     def knows(self, name: str) -> bool:
         """True when ``name`` is a name or alias of some river or lake of the file."""
         return name in self._by_name

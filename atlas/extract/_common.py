@@ -40,7 +40,7 @@ GENERIC_WORDS: tuple[str, ...] = (
     "市民", "植物", "动物", "景观", "水质净化", "净化", "水源", "涵养", "饮用水", "饮用", "集中式", "重要",
     "美丽", "绿色", "山水", "林草", "水上", "网红", "示范", "知名", "优质", "大", "小", "新", "老",
     "各", "全", "本", "该", "此", "这", "多", "几", "个", "处", "座", "条", "级", "类", "型", "性",
-    "河湖", "北方", "南方", "我国", "安全", "稳定", "常态化", "抗旱", "应急", "文旅", "风景", "人文", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
+    "河湖", "北方", "南方", "我国", "世界", "传统", "革命", "历史", "文物", "健身", "批", "市", "县", "安全", "稳定", "常态化", "抗旱", "应急", "文旅", "风景", "人文", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
     "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "A",
 )  # fmt: skip
 _GENERIC_RE = re.compile(
@@ -54,6 +54,10 @@ _ADJECTIVE_END = re.compile(r"(?:[\u4e00-\u9fff][性牌型类式][大小新老]?
 LEVEL_RE = re.compile(r"国家级|国家|全国|省级|市级|县级|自治区级")
 #: A-grade ratings (国家4A级) are a rating, not part of the name.
 RATING_RE = re.compile(r"(?:国家)?(?:[1-5１-５]|AAAAA|AAAA|AAA)\s*A?\s*A?级?(?=景区|旅游|风景)")
+
+#: One-character direction prepositions that open a place phrase (环湖, 沿河): as the last
+#: character before a suffix they belong to the name (北环公园, 东沿公园).
+_OPENING_PREPOSITIONS = frozenset("环沿")
 
 _CLOSE = {")": "(", "）": "（", "]": "[", "】": "【"}
 
@@ -193,7 +197,11 @@ def name_start(
             continue
         if a == 0 and b == 1 and after_list:
             continue  # 、对竹河: a list item, not the preposition 对
+        if b == len(window) and b - a == 1 and window[a] in _OPENING_PREPOSITIONS:
+            continue  # 北环公园, 南沿路: a preposition needs an object after it, so it ends no name
         cut = max(cut, b)
+    if 0 < cut < len(window) - 1 and window[cut] == "好":
+        cut += 1  # 实施好, 建设好: 好 completes the verb before it
     return start + cut
 
 

@@ -700,8 +700,16 @@ def _parse_name(
     if rule in ("route", "road", "tour") and _ALONG_RE.fullmatch(body):
         return [_Parse(0, body, kind, None, (), "named")]
     if rule == "place":  # 霍州市通用机场, 长治上党机场 (a city before the airport's own name)
-        ok = place or (len(body) <= 8 and _holds_known_place(body, region))
-        return [_Parse(0, body, kind, None, (), "place")] if ok else None
+        if place:
+            return [_Parse(0, body, kind, None, (), "place")]
+        if len(body) > 8:
+            return None
+        # the name starts at the first known place it leads with (启用某某机场: the verb is no
+        # name); words after a place that begins the body describe that place's airport instead
+        at = next((i for i in range(len(body) - 1) if _leads_with_known_place(body[i:], region)), None)
+        if at is None or any(is_known_place(body[:j], region) for j in range(2, at + 1)):
+            return None
+        return [_Parse(at, body[at:], kind, None, (), "place")]
     if rule == "link":
         return [_Parse(0, body, kind, None, (), "place")] if place or body.endswith("站") else None
     named = re.search(r"[\u4e00-\u9fff]{2}一号$", body)
@@ -859,10 +867,15 @@ def _only_local_place(name: str, region: AdminUnit | None) -> bool:
     return name in local_place_names(code) and name not in nearby_admin_names(code)
 
 
-def _holds_known_place(name: str, region: AdminUnit | None) -> bool:
-    return any(
-        is_known_place(name[i:j], region) for i in range(len(name) - 1) for j in range(i + 2, len(name) + 1)
-    )
+def _leads_with_known_place(name: str, region: AdminUnit | None) -> bool:
+    """A known place followed by a short name of its own or by another known place (长治上党,
+    鄂尔多斯伊金霍洛): how airports are named. A place followed by a longer run of words (某市
+    南北山绿化, 某镇互通立交) is a description that ends in the word 机场."""
+    for j in range(len(name), 1, -1):
+        if is_known_place(name[:j], region):
+            rest = name[j:]
+            return len(rest) <= 3 or is_known_place(rest, region)
+    return False
 
 
 def _looks_like_place(name: str, region: AdminUnit | None) -> bool:

@@ -85,6 +85,10 @@ ECO_SUFFIXES: dict[str, str] = {
     "湿地": "other",
     "峡谷": "other",
     "大峡谷": "other",
+    "沙漠": "other",
+    "沙地": "other",
+    "库区": "lake_reservoir",
+    "绿心": "eco_function_zone",
 }
 
 #: Kinds whose names are long descriptions cut only at punctuation and a few verbs.
@@ -99,7 +103,7 @@ _ECO_WORD_START = re.compile(r"生物|水源|水土|生态|防风|湿地")
 #: A sentence in which a river or mountain plays an ecological role.
 _ECO_CUE = re.compile(
     r"生态|治理|修复|保护|水系|河道|湿地|流域|水源|涵养|水质|水土|绿化|滨河|岸线|河长|水环境|防洪|行洪|"
-    r"支流|干流|植被|造林|林草|森林|自然|环境|屏障|廊道|水库|清河|治污|排污|断面"
+    r"支流|干流|植被|造林|林草|森林|自然|环境|屏障|廊道|水库|清河|治污|排污|断面|清漂|污染|整治"
 )
 #: What may follow a river, mountain or lake name where it stands as a name: a break (punctuation,
 #: a list mark, a function word or verb, see ``_common.STOP_WORDS``) or a word of its ecological
@@ -108,7 +112,8 @@ _ECO_CUE = re.compile(
 _ROLE_AFTER = (
     r"干流|支流|主流|上游|中游|下游|源头|源区|两岸|沿岸|沿线|岸线|岸带|河段|段|水系|水域|水质|水源|水生态|"
     r"水环境|水资源|水土|生态|湿地|治理|综合|保护|修复|整治|清漂|防洪|行洪|库区|区域|一带|地区|周边|"
-    r"山区|林区|自然|森林|国家|省级|风景|沿"
+    r"山区|林区|自然|森林|国家|省级|风景|沿|污染|绿化|航道|一江两岸|(?:中心|主)?城区段|市区段|县城段|"
+    r"(?:[一二两三四五六七八九十]|\d{1,2})[条座个处大]"  # 甲河、乙河三条河流: the count closing a list
 )
 _FOLLOW_OK = {
     kind: re.compile(rf"$|[^\w]|[0-9A-Za-z]|{_ROLE_AFTER}{extra}")
@@ -143,7 +148,7 @@ _MAX_CORE_BY_KIND = {"water_source_protection": 8, "other": 5}
 #: 全域河, 每条河, 美丽河湖, 主要河流 lose them and have no name left.
 _MODIFIER_RE = re.compile(
     r"(?:每[条个座处片]?|各[条类个级]?|所有|全部|全域|全|诸|该|此|这|那|其|主要|重点|重要|骨干|美丽|清洁|干净|"
-    r"优美|秀美|幸福|健康|平安|和谐|文明|智慧|数字|活力|魅力|城区|城市|城镇|乡村|农村|境内|辖区|域内|县域|"
+    r"优美|秀美|幸福|健康|平安|和谐|文明|智慧|数字|活力|魅力|人文|绿色|生态|宜居|城区|城市|城镇|乡村|农村|境内|辖区|域内|县域|"
     r"市域|区域|周边|沿线|县乡|乡镇|县级|市级|村级|"
     r"黑臭|垃圾|污染|劣质|[一二三四五六七八九十百千万两多数几]+[条个座处级大顷亩片]|级|条)+"
 )
@@ -204,7 +209,8 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
     text = doc.text
     folded = folded_text(text)
     admin = admin_automaton(region_code(doc))
-    park_names = {m.name for m in park_mentions(doc)}
+    parks = park_mentions(doc)
+    park_names = {m.name for m in parks}
     found: dict[tuple[int, int], Mention] = {}
 
     def add(a: int, b: int, name: str, kind: str, places: list[str]) -> None:
@@ -214,7 +220,7 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
         found[(a, b)] = make_mention(doc, "eco_zones", kind, name, a, b, attrs)
 
     hits = [h for h in longest_hits(_automaton(), folded) if h[3] is not None]
-    park_spans = [(m.char_start - doc.char_start, m.char_end - doc.char_start) for m in park_mentions(doc)]
+    park_spans = [(m.char_start - doc.char_start, m.char_end - doc.char_start) for m in parks]
     long_spans: list[tuple[int, int]] = []
     for s, e, suffix, kind in hits:
         if kind in _LONG_KINDS:
@@ -233,10 +239,12 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
     confirmed: set[str] = set()
     known_names = lexicon.known_names()
     for i, (s, e, suffix, kind) in short:
-        core_end = s - 1 if kind == "watershed" else s
+        core_end = _core_end(folded, s, kind)
         p = _after_modifiers(folded, _short_start(folded, core_end, admin), core_end, admin)
         p = _after_unit(folded, p, core_end, admin)
-        limit = _MAX_CORE_BY_KIND.get(kind, _MAX_CORE) + (1 if kind == "watershed" else 0)
+        if kind in ("river", "lake_reservoir", "watershed"):
+            p = _after_dash(folded, p, core_end)
+        limit = _MAX_CORE_BY_KIND.get(kind, _MAX_CORE) + (s - core_end)
         longest_known = None
         if s - p > limit:  # 雅鲁藏布江: a known name may be longer than the limit
             longest_known = next((k for k in range(p, s) if folded[k:e] in known_names), None)
@@ -251,7 +259,7 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
     for i, (s, e, suffix, kind) in short:
         if i in skip:
             continue
-        core_end = s - 1 if kind == "watershed" else s
+        core_end = _core_end(folded, s, kind)
         known = starts[i]
         if known is None:
             known = next(
@@ -281,16 +289,17 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
                 continue
         if kind == "mountain" and suffix in ("山系", "山脉"):
             name = text[p : s + 1]  # 太岳山系 → 太岳山
-        if kind == "watershed" and folded[s - 1 : s] not in tuple("河江水川湖泉沟溪"):
+        if kind == "watershed" and folded[core_end : core_end + 1] not in tuple(_WATER_END):
             continue
         if kind == "watershed" and _STRATEGY.match(folded, e):
             continue  # 黄河流域生态保护和高质量发展: the national strategy, not a place
-        add(p, e, name, kind, [_place_of(core, suffix, kind)])
-        if kind == "other":
+        place = folded[p : core_end + 1] if kind == "watershed" else _place_of(core, suffix, kind)
+        add(p, e, name, kind, [place])
+        if kind == "other" or suffix == "水库":  # 甲、乙、丙水库: every item is a reservoir
             for a, b in list_items_before(folded, p, max_len=4, admin=admin):
                 item = folded[a:b]
-                if not _bare(item, kind):
-                    break
+                if not _bare(item, kind) or _ECO_CUE.search(item) or item in _WATER_WORDS:
+                    break  # 村庄绿化、河流、水库: a list of kinds of work, not of names
                 add(a, b, text[a:b] + text[s:e], kind, [item])
     taken = list(found)
     for a, b, name, kind in _known_hits(folded, admin):
@@ -299,7 +308,109 @@ def eco_zone_mentions(doc: Document) -> list[Mention]:
         sa, sb = sentence_at(folded, a)
         if _ECO_CUE.search(folded, sa, sb):
             add(a, b, text[a:b], kind, [name])
+    _listed_water(doc, folded, found, add)
+    for x, y in _river_belts(doc, folded, add, inside):
+        for key in [k for k in found if x <= k[0] and k[1] <= y and k != (x, y)]:
+            del found[key]  # 长江 inside 长江经济带: the belt is the item
     return sorted(found.values(), key=lambda m: (m.char_start, m.name))
+
+
+def _after_dash(folded: str, p: int, end: int) -> int:
+    """Start after the last dash of a core: water bodies joined by a dash are two (甲河—乙河)."""
+    last = max(folded.rfind(d, p, end) for d in _DASHES)
+    return p if last < 0 else last + 1
+
+
+def _core_end(folded: str, s: int, kind: str) -> int:
+    """Where the proper name before the suffix at ``s`` ends: before the water character of a
+    watershed (汾河流域 → 汾) and before a reach written with it (白洋淀上游流域 → 白洋)."""
+    if kind != "watershed":
+        return s
+    reach = _REACH.search(folded, max(0, s - 2), s)
+    ws = reach.start() if reach is not None else s
+    return ws - 1
+
+
+#: Last characters of the name of a water body standing alone in a list (程海, 白洋淀, 香溪).
+_LISTED_WATER_END = "海淀泊湖江河溪潭"
+
+
+def _listed_water(
+    doc: Document,
+    folded: str,
+    found: dict[tuple[int, int], Mention],
+    add: Callable[[int, int, str, str, list[str]], None],
+) -> None:
+    """Items of a 、-list that holds a river or lake already found: an item of two to four
+    characters ending in a water character (海, 淀, 湖, 江, 河, 溪 …) is a water body of the same
+    kind (泸沽湖、程海、拉市海: 程海 and 拉市海 are lakes), unless it names an administrative unit
+    (上海, 珠海) or is a generic word."""
+    text = doc.text
+    everywhere = admin_automaton(None)
+    for m in list(found.values()):
+        if m.kind not in ("river", "lake_reservoir"):
+            continue
+        a, b = m.char_start - doc.char_start, m.char_end - doc.char_start
+        for x, y in list_items_before(folded, a, max_len=4) + list_items_after(folded, b, max_len=5):
+            y = _water_item_end(folded, x, y)
+            item = folded[x:y]
+            if not 2 <= len(item) <= 4 or item[-1] not in _LISTED_WATER_END:
+                continue
+            if item in _GENERIC_NAMES or is_generic(item[:-1]) or _MODIFIER_RE.fullmatch(item[:-1]):
+                continue
+            if any(stop + 1 == len(item) and length == len(item) for stop, length in everywhere.iter(item)):
+                continue  # 上海, 珠海: a unit of that name
+            if item[-2] in _WATER_VERBS or not _stands_after(folded, y, m.kind):
+                continue
+            if folded.startswith(("水库", "流域", "湿地", "库区"), y):
+                continue  # 甲河水库: the reservoir is the item, read by the suffix rules
+            add(x, y, text[x:y], m.kind, [item])
+
+
+def _water_item_end(folded: str, x: int, y: int) -> int:
+    """End of a water name at the head of ``folded[x:y]`` (the last item of a list runs on into
+    the words after it: 拉市海保护 → 拉市海): the first water character from the second on."""
+    for k in range(x + 1, y):
+        if folded[k] in _LISTED_WATER_END:
+            return k + 1
+    return y
+
+
+#: An economic belt along a river (长江经济带, 汉江生态经济带, 赣江中游生态经济带).
+_BELT = re.compile(r"(?:(?:上|中|下)游)?(生态|绿色)?经济带")
+_BELT_WORD = re.compile(r"经济带")
+
+
+def _river_belts(
+    doc: Document,
+    folded: str,
+    add: Callable[[int, int, str, str, list[str]], None],
+    inside: Callable[[int, int], bool],
+) -> list[tuple[int, int]]:
+    """Economic belts along a known river that are zones of the plan: the belt of a main stem
+    (长江经济带, the basin-wide strategy) or a belt written as ecological (汉江生态经济带); a
+    county's development axis along a smaller river (某河经济带) is not. Returns their spans."""
+    known = lexicon.known_names()
+    text = doc.text
+    main = lexicon.main_rivers()
+    spans: list[tuple[int, int]] = []
+    for belt in _BELT_WORD.finditer(folded):
+        # the longest known river ending right before the belt (and its reach or 生态 word)
+        b = belt.start()
+        b -= 2 if folded.endswith(("生态", "绿色"), 0, b) else 0
+        b -= 2 if folded.endswith(("上游", "中游", "下游"), 0, b) else 0
+        a = next((k for k in range(max(0, b - 8), b - 1) if known.get(folded[k:b]) == "river"), None)
+        if a is None:
+            continue
+        name = folded[a:b]
+        m = _BELT.match(folded, b)
+        if m is None or (m.group(1) is None and name not in main) or inside(a, m.end()):
+            continue
+        if name_start(folded, a, max_len=4) < a:
+            continue  # 百里某河经济带: a longer name
+        add(a, m.end(), text[a : m.end()], "other", [name])
+        spans.append((a, m.end()))
+    return spans
 
 
 def _known_hits(folded: str, admin: ahocorasick.Automaton | None) -> list[tuple[int, int, str, str]]:
@@ -374,6 +485,14 @@ def _after_unit(folded: str, p: int, end: int, admin: ahocorasick.Automaton | No
 
 
 _UNIT_END = "镇乡县市区旗村"
+#: Common nouns of water and land that a list may hold beside a named feature.
+_WATER_WORDS = frozenset({"河流", "湖泊", "水系", "水体", "山体", "沟渠", "坑塘", "池塘", "渠道"})
+#: Last characters of the name of a water body (a river, a lake, a reservoir) before 流域.
+_WATER_END = "河江水川湖泉沟溪海淀泊池"
+#: A reach written between a water body and 流域 (白洋淀上游流域).
+_REACH = re.compile(r"(?:上|中|下|上中|中下)游$")
+#: Verbs taking a water body as object (净湖, 治河, 护河, 挖湖, 退田还湖): verb + 湖/河 is an action.
+_WATER_VERBS = frozenset("净治护保挖疏退还变")
 
 
 def _after_modifiers(folded: str, p: int, end: int, admin: ahocorasick.Automaton | None) -> int:
@@ -417,12 +536,27 @@ def _valid_core(
         return False  # 四级河长湖长: an office, not a lake
     if _CONDITION_RE.search(core):
         return False  # 黑臭河, 垃圾河: a condition of water, never part of a name
+    if core[-1] in "一二两三四五六七八九十":
+        return False  # 某江一江两岸: a count of rivers, not a name
+    if core in _WATER_WORDS or (
+        kind == "mountain" and len(core) >= 2 and all(ch in "东南西北中" for ch in core)
+    ):
+        return False  # 河流水库 (rivers and reservoirs), 南北山 (the mountains around a town)
+    if (
+        kind in ("river", "lake_reservoir")
+        and len(core) >= 2
+        and core[-1] in _WATER_VERBS
+        and (core + suffix) not in lexicon.known_names()
+    ):
+        return False  # 清水净湖, 退田还湖: a verb acting on water, not a name
+    if suffix == "库区" and core[-1] in "区库":
+        return False  # 老区库区 (a pair of area words), 某水库库区 (the reservoir is the item)
     bad = _AFTER_BAD.get(kind)
     if bad is not None and bad.match(folded, e):
         return False
     if suffix not in ("山系", "山脉") and not _stands_after(folded, e, kind):
         return False
-    if kind == "river" and folded.startswith(("流域", "水库"), e):
+    if kind in ("river", "lake_reservoir") and folded.startswith(("流域", "水库"), e):
         return False  # the watershed or the reservoir is the item
     if admin is not None and kind in ("river", "mountain", "lake_reservoir"):
         # 沙河镇, 霍山村: a place name that merely contains the feature

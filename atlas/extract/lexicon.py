@@ -27,7 +27,7 @@ import ahocorasick
 
 log = logging.getLogger("atlas")
 
-__all__ = ["KNOWN_KINDS", "known_name_automaton", "known_names"]
+__all__ = ["KNOWN_KINDS", "known_name_automaton", "known_names", "main_rivers"]
 
 #: Kind of a known name → eco-zone kind.
 KNOWN_KINDS: dict[str, str] = {"river": "river", "lake": "lake_reservoir", "lake_reservoir": "lake_reservoir"}
@@ -66,6 +66,15 @@ def known_names() -> dict[str, str]:
                 if _acceptable(name):
                     out.setdefault(name, KNOWN_KINDS[feat.kind])
     return out
+
+
+@lru_cache(maxsize=1)
+def main_rivers() -> frozenset[str]:
+    """Names of the main stems of China's great rivers (长江, 黄河, 珠江 …, the largest level of
+    the national hydrography; empty without it)."""
+    from atlas.hydro import load_hydro
+
+    return load_hydro().main_stems()
 
 
 @lru_cache(maxsize=1)
