@@ -122,3 +122,15 @@ def test_a_coded_road_continued_to_a_written_end_is_its_own_corridor() -> None:
     text = "改造省道203线,新建省道203线至乌什塔拉公路。"
     got = mentions_from_document(_doc(text), themes=["corridors"])
     assert sorted(m.name for m in got) == ["省道203线", "省道203线至乌什塔拉公路"]
+
+
+def test_a_route_written_out_and_abbreviated_is_one_corridor() -> None:
+    # 昆明至大理: 昆大高速 abbreviates it, and the same road read from the other end is 大昆
+    text = "昆大高速扩容。建成昆明至大理高速公路复线。大昆高速改造。加快昆大铁路建设。"
+    unit = load_boundaries().get("530100")  # 昆明市, 云南
+    doc = Document("t", "", "work_report", 2021, unit, text, "t.txt", 0, len(text))
+    got = mentions_from_document(doc, themes=["corridors"])
+    assert [(m.name, m.kind, len(m.get("mentions"))) for m in got] == [
+        ("昆大高速", "expressway", 3),
+        ("昆大铁路", "railway", 1),  # a railway between the same cities is another corridor
+    ]

@@ -106,11 +106,20 @@ _DASHES = re.compile(r"[—–－─━~～-]+")
 
 def entity_key(m: Mention) -> tuple[str, str]:
     """What makes two mentions of one document the same entity: the theme and the name as folded
-    (spaces, quotes and dash variants ignored); a corridor with a route code is its code."""
+    (spaces, quotes and dash variants ignored); a corridor with a route code is its code; an
+    expressway or railway is its kind and its set of resolved ends, however it is written (古宁高速,
+    古城至宁蒗高速公路 and 宁古高速 are one road)."""
     code = m.get("code") if m.theme == "corridors" else None
     if code and (_CODE_NAME.search(fold(m.name)) or _code_led(m)):
         return m.theme, str(code)
+    ends = (m.get("endpoint_codes") or []) if m.theme == "corridors" and m.kind in _ROUTE_KINDS else []
+    if len(ends) >= 2 and all(ends) and len(set(ends)) == len(ends):
+        return m.theme, f"{m.kind}:{'|'.join(sorted(map(str, ends)))}"
     return m.theme, _DASHES.sub("-", _KEY_DROP.sub("", fold(m.name)))
+
+
+#: Corridor kinds whose ends identify them: long-distance routes, named after their ends.
+_ROUTE_KINDS = frozenset({"expressway", "high_speed_rail", "railway", "intercity_rail"})
 
 
 _CODE = r"(?:[GSXYC]\d+|\d+(?:国道|省道|县道)|(?:国道|省道|县道)[GSXYC]?\d+)线?"
