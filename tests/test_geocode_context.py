@@ -425,3 +425,12 @@ def test_a_river_followed_by_more_than_a_river_word_is_not_placed_at_the_town(ga
     doc = make_doc("治理洒渔河上游段。", ZHAOYANG)
     [f] = place(doc, [mention(doc, "eco_zones", "river", "洒渔河上游段", places=["洒渔河上游段"])], gaz)
     assert f.placed_at != "洒渔镇"
+
+
+def test_growth_directions_read_the_next_sentence_but_no_further(gaz):
+    near = make_doc("坚持“南拓、北控”。推动县城框架向南延伸。", NINGAN)
+    far = make_doc("坚持“南拓、北控”。加强生态保护。推动县城框架向南延伸。", NINGAN)
+    [f] = place(near, [mention(near, "structure", "other", "南拓", pattern="南拓、北控")], gaz)
+    [g] = place(far, [mention(far, "structure", "other", "南拓", pattern="南拓、北控")], gaz)
+    assert (f.precision, f.placed_at) == ("town", "宁安市政府驻地")
+    assert g.precision == "county"

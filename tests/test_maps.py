@@ -393,3 +393,30 @@ def test_picking_map_script_is_the_same_on_every_run(layers):
         for _ in range(2)
     ]
     assert scripts[0] == scripts[1]
+
+
+def test_features_sharing_a_place_are_one_symbol_with_their_count(layers, evidence):
+    import shapely
+
+    from atlas.maps.region import _payload
+
+    frame = layers["parks"].copy()
+    frame = frame[frame["region_code"] == HUOZHOU].head(3).copy()
+    assert len(frame) == 3
+    seat = shapely.Point(111.75, 36.57)
+    frame["geometry"] = [seat, seat, shapely.Point(111.8, 36.6)]
+    frame["precision"] = "town"
+    frame["placed_at"] = ["甲镇", "甲镇", "乙镇"]
+    frame = frame.set_geometry("geometry")
+    specs = _payload(frame, evidence=evidence, tolerance=0.0, shift=False)["f"]
+    markers = [f for f in specs if "atlas-feature" in f.get("c", "")]
+    assert len(markers) == 3  # every feature keeps its own marker: counts stay right
+    shared = [f for f in markers if "atlas-shared" in f["c"]]
+    alone = [f for f in markers if "atlas-shared" not in f["c"]]
+    assert len(shared) == 2 and len(alone) == 1
+    for spec in shared:  # stacked at one place: each shows the count and lists both features
+        assert '<span class="atlas-badge">2</span>' in spec["h"]
+        ids = set(re.findall(r'atlas-agg-item" data-feature-id="([^"]+)"', spec["p"]))
+        assert ids == set(frame["id"].iloc[:2])
+        assert "甲镇" in spec["t"]
+    assert "atlas-badge" not in alone[0]["h"]

@@ -184,7 +184,9 @@ def _payload(
     specs: list[dict[str, Any]] = []
     groups: dict[tuple[str, str], list[tuple[dict[str, Any], Any]]] = {}
     statements: dict[bytes, list[tuple[dict[str, Any], Any]]] = {}
-    for row, geom in _records(frame):
+    records = _records(frame)
+    shared = _shared_places(records)
+    for row, geom in records:
         theme = str(row.get("theme") or "")
         precision = str(row.get("precision") or "region")
         if _is_statement(row, geom):
@@ -202,9 +204,23 @@ def _payload(
         }
         if geom.geom_type == "Point":
             half = _MARKER_PX / 2
+            badge = ""
+            place = shared.get(_place_key(theme, geom), [])
+            if len(place) > 1:  # several features at one place: one symbol with the count on top
+                where = display_text(row.get("placed_at") or "")
+                spec["p"] = group_popup_html(
+                    f"{where} · {theme_label(theme)} ({len(place)})",
+                    "这些要素位于同一地点，符号叠在一起。 These features are placed at the same point; their "
+                    "symbols lie on top of each other.",
+                    place,
+                    evidence=evidence,
+                )
+                spec["t"] = html.escape(f"{where} · {theme_label(theme).split(' ')[0]} {len(place)} 项")
+                badge = f'<span class="atlas-badge">{len(place)}</span>'
             spec.update(
-                c=f"atlas-feature atlas-marker atlas-theme-{theme} atlas-prec-{precision}",
-                h=f'<span class="atlas-shape" data-feature-id="{html.escape(fid, quote=True)}"></span>',
+                c=f"atlas-feature atlas-marker atlas-theme-{theme} atlas-prec-{precision}"
+                + (" atlas-shared" if badge else ""),
+                h=f'<span class="atlas-shape" data-feature-id="{html.escape(fid, quote=True)}"></span>{badge}',
                 z=_MARKER_PX,
                 a=[half, half],
             )
@@ -269,6 +285,23 @@ def _payload(
             }
         )
     return {"g": geoms.items, "f": specs}
+
+
+def _place_key(theme: str, geom: Any) -> tuple[str, float, float]:
+    return (theme, round(geom.x, 6), round(geom.y, 6))
+
+
+def _shared_places(
+    records: Sequence[tuple[dict[str, Any], Any]],
+) -> dict[tuple[str, float, float], list[Any]]:
+    """The rows of the placed point features of each theme, by the point they share (a town or a
+    seat of government often holds several features)."""
+    out: dict[tuple[str, float, float], list[Any]] = {}
+    for row, geom in records:
+        precision = str(row.get("precision") or "region")
+        if geom.geom_type == "Point" and precision not in VAGUE and not _is_statement(row, geom):
+            out.setdefault(_place_key(str(row.get("theme") or ""), geom), []).append(row)
+    return out
 
 
 def _css_token(text: str) -> str:

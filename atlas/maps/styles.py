@@ -73,6 +73,9 @@ def _css() -> str:
         ".atlas-aggregate .atlas-shape{border-radius:4px;border-style:dashed;color:#111;font:bold 11px/18px "
         "sans-serif;text-align:center;}",
         ".atlas-legend .atlas-aggregate{width:18px;height:14px;}",
+        ".atlas-badge{position:absolute;top:-8px;left:9px;min-width:9px;padding:0 3px;background:#fff;"
+        "border:1px solid #1b1b1b;border-radius:7px;font:bold 9px/11px sans-serif;color:#111;"
+        "text-align:center;pointer-events:none;}",
         ".atlas-legend .atlas-aggregate .atlas-shape{font-size:9px;line-height:10px;}",
         ".atlas-swatch.atlas-hatch{background:repeating-linear-gradient(45deg,#d32f2f 0 1.5px,transparent 1.5px "
         "5px);border:2px dashed #d32f2f;}",
