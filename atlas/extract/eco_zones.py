@@ -11,7 +11,13 @@ decides whether the mention is an item:
   (张峰水库水源涵养生态保护廊道, 师庄乡水土保持与农产品生产片区) but must carry an ecological word;
 - a suffix shared by a list names every item (甲、乙湿地 → 甲湿地, 乙湿地), and a prefix shared by
   a list too (甲水利长廊、生态长廊 → 甲生态长廊);
-- a named scenic site that is a park (see :mod:`atlas.extract.parks`) is not repeated here.
+- a named scenic site that is a park (see :mod:`atlas.extract.parks`) is not repeated here;
+- items of a list holding a found river or lake that end in a water character are water bodies
+  of the same kind (甲湖、乙海、丙海: 乙海 and 丙海 are lakes), never a unit of that name (上海);
+- economic belts along a main stem or written as ecological (长江经济带, 汉江生态经济带) are zones;
+- watersheds of lakes and of reaches (白洋淀上游流域); rivers joined by a dash are two;
+- a verb acting on water (净湖, 还湖), a count (一江两岸), a common noun (河流) or slogan adjectives
+  (人文/生态 + 山) leave no name.
 
 ``places`` lists the toponyms referenced by the name (rivers, mountains, lakes, towns).
 """

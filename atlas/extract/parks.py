@@ -5,8 +5,16 @@ Rules (one Aho-Corasick scan for the suffixes, then per hit):
 - the proper name before the suffix is cut at punctuation, verbs and function words
   (``投资建设汾河滩湿地公园`` → 汾河滩湿地公园); a name made only of generic words
   (城市公园, 国家森林公园, 体育主题公园) is not an item;
-- one suffix shared by a list names every item: ``甲、乙湿地公园`` is 甲湿地公园 and 乙湿地公园;
-- a list closed by 等 + 景区 names its items as written: ``甲、乙等景区`` is 甲 and 乙;
+- one suffix shared by a list names every item: ``甲、乙湿地公园`` is 甲湿地公园 and 乙湿地公园, also
+  with a count (甲、乙两个公园) — but not when 等 follows the suffix (甲、乙森林公园等景区: 甲 is a
+  scenic spot);
+- a list closed by 等 + a category names its items as written: any scenic category (``甲、乙等景区``,
+  甲、乙等滨海文化旅游景区) or a generic park category (“甲”等国家公园); not a category of roads
+  leading to scenic areas (等通往景区的公路), nor 高等级;
+- a name or list before an A-grade rating or a resort rating is a scenic area without any suffix
+  (``甲、乙创建5A级景区``, 甲创国家级旅游度假区), unless it is a county, a facility type (科技馆) or
+  the document's own unit (我县);
+- 纪念馆/纪念地/纪念园 are heritage sites, 国家公园 a park kind of its own;
 - housing estates (…公园小区, 一号公园, a list of 花园/苑/学府 names) are not parks; industrial parks
   (产业园, 示范园) never match a park suffix;
 - ``level`` from 国家级/国家/全国/省级/市级 in the name, ``status`` from :mod:`atlas.extract.status`,
