@@ -274,3 +274,24 @@ def test_completion_verb_opens_a_long_zone_name() -> None:
 def test_count_of_rivers_after_a_river_is_no_name() -> None:
     got = [name for name, _ in _zones("实施邕江一江两岸生态修复，推进一江四河综合治理。")]
     assert got == ["邕江"]
+
+
+def test_ports_of_entry_and_ports_named_after_places() -> None:
+    # 呼伦贝尔市 (150700) and 钦州市 (450700)
+    assert _corridors("提升满洲里、黑山头口岸通关能力。", "150700") == [
+        ("满洲里口岸", "other"),
+        ("黑山头口岸", "other"),
+    ]
+    assert _corridors("加快钦州港、北海港建设。", "450700") == [("钦州港", "other"), ("北海港", "other")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加强与香港、澳门合作，建设空港物流园。",  # no place of the region before 港
+        "发展临港产业，打造智慧口岸和口岸经济。",  # 临港 is a location, 口岸经济 an economy
+        "建设钦州港口岸城市。",  # a port city, not a port
+    ],
+)
+def test_words_with_gang_that_are_no_ports(text: str) -> None:
+    assert _corridors(text, "450700") == []

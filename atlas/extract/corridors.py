@@ -71,6 +71,7 @@ CORRIDOR_KINDS: tuple[str, ...] = (
 #   road   ordinary road: endpoints, abbreviation (of places in the province), code
 #   link   link road of a station or corridor (霍州东站连接线)
 #   line   …线: only a two-character abbreviation of places in the province (上霍线)
+#   port   port of entry or river/sea port (东宁口岸, 宜昌港): a known place, or a list of them
 _HEADS: tuple[tuple[str, str, str], ...] = (
     ("高速公路", "expressway", "route"),
     ("高速铁路", "high_speed_rail", "route"),
@@ -96,6 +97,8 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("直升机场", "airport", "place"),
     ("机场", "airport", "place"),
     ("班列", "logistics", "owner"),
+    ("口岸", "other", "port"),
+    ("港", "other", "port"),
     ("物流大通道", "logistics", "route"),
     ("物流通道", "logistics", "route"),
     ("国家风景道", "other", "tour"),
@@ -127,6 +130,8 @@ _STRONG_KINDS = frozenset({"expressway", "high_speed_rail", "railway", "intercit
 _BAD_AFTER: dict[str, re.Pattern[str]] = {
     "高速": re.compile(r"度|发展|增长|崛起|宽带|网络|运转|运行|列车|通道|互通|出口|口|服务区|收费站"),
     "机场": re.compile(r"路|大道|街"),
+    "口岸": re.compile(r"城市|经济|贸易|型"),
+    "港": re.compile(r"[口区澳湾城务航股]|产业|经济|物流|集团|公司"),
     "线": re.compile(r"路|上|下|索|缆|条|性|段"),
     "公路": re.compile(r"港|局|站|运输|养护|枢纽|网"),
     "道路": re.compile(r"运输|交通|两侧|绿化|上"),
@@ -622,7 +627,7 @@ def _parse_name(
     if not _CONNECTOR_RE.search(body) and not _free_of_stopwords(body, region):
         return None  # 完善公路: a verb is no name
     if _CONNECTOR_RE.search(body):
-        if rule in ("spur", "owner", "place", "line"):
+        if rule in ("spur", "owner", "place", "line", "port"):
             return None
         return _parse_endpoints(body, rule, kind, region)
     if rule == "line":
@@ -632,6 +637,8 @@ def _parse_name(
         return None if abbr is None else [_Parse(0, body, kind, None, abbr, "abbr")]
     if rule == "spur":
         return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 12 else None
+    if rule == "port":  # 东宁口岸, 宜昌港: the place the port is named after (香港, 空港 are none)
+        return [_Parse(0, body, kind, None, (), "place")] if is_known_place(body, region) else None
     if rule == "owner":  # 中欧班列, 中欧(亚)班列
         return [_Parse(0, body, kind, None, (), "owner")] if len(re.sub(r"\(.*?\)", "", body)) <= 4 else None
     place = _looks_like_place(body, region)
