@@ -295,3 +295,13 @@ def test_ports_of_entry_and_ports_named_after_places() -> None:
 )
 def test_words_with_gang_that_are_no_ports(text: str) -> None:
     assert _corridors(text, "450700") == []
+
+
+@needs_hydro
+def test_waterways_of_known_rivers() -> None:
+    # 梧州市 (450400): 西江 and 桂江 are rivers of the national hydrography
+    assert _corridors("提升西江、桂江航道等级，发挥西江黄金水道作用，建设城市航道公园。", "450400") == [
+        ("西江航道", "other"),
+        ("桂江航道", "other"),
+        ("西江黄金水道", "other"),
+    ]

@@ -48,6 +48,7 @@ from atlas.extract._corridor_places import (
     resolve_place,
     same_rank,
 )
+from atlas.extract.lexicon import known_names
 from atlas.models import AdminUnit, Document, Mention
 from atlas.text import fold, is_cjk, sentences
 
@@ -72,6 +73,7 @@ CORRIDOR_KINDS: tuple[str, ...] = (
 #   link   link road of a station or corridor (霍州东站连接线)
 #   line   …线: only a two-character abbreviation of places in the province (上霍线)
 #   port   port of entry or river/sea port (东宁口岸, 宜昌港): a known place, or a list of them
+#   waterway  navigable river (某江航道, 长江黄金水道): a known river name, or a list of them
 _HEADS: tuple[tuple[str, str, str], ...] = (
     ("高速公路", "expressway", "route"),
     ("高速铁路", "high_speed_rail", "route"),
@@ -98,6 +100,8 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("机场", "airport", "place"),
     ("班列", "logistics", "owner"),
     ("口岸", "other", "port"),
+    ("黄金水道", "other", "waterway"),
+    ("航道", "other", "waterway"),
     ("港", "other", "port"),
     ("物流大通道", "logistics", "route"),
     ("物流通道", "logistics", "route"),
@@ -627,7 +631,7 @@ def _parse_name(
     if not _CONNECTOR_RE.search(body) and not _free_of_stopwords(body, region):
         return None  # 完善公路: a verb is no name
     if _CONNECTOR_RE.search(body):
-        if rule in ("spur", "owner", "place", "line", "port"):
+        if rule in ("spur", "owner", "place", "line", "port", "waterway"):
             return None
         return _parse_endpoints(body, rule, kind, region)
     if rule == "line":
@@ -637,6 +641,8 @@ def _parse_name(
         return None if abbr is None else [_Parse(0, body, kind, None, abbr, "abbr")]
     if rule == "spur":
         return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 12 else None
+    if rule == "waterway":  # 清江航道, 长江黄金水道: a river of the national hydrography
+        return [_Parse(0, body, kind, None, (), "place")] if known_names().get(body) == "river" else None
     if rule == "port":  # 东宁口岸, 宜昌港: the place the port is named after (香港, 空港 are none)
         return [_Parse(0, body, kind, None, (), "place")] if is_known_place(body, region) else None
     if rule == "owner":  # 中欧班列, 中欧(亚)班列
