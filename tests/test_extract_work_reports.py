@@ -305,3 +305,33 @@ def test_waterways_of_known_rivers() -> None:
         ("桂江航道", "other"),
         ("西江黄金水道", "other"),
     ]
+
+
+# -- text as it comes from PDFs and tables ------------------------------------------------------------
+def test_amounts_are_no_part_of_a_name() -> None:
+    assert _parks("总投资85亿元阿尔山温泉旅游度假区开工。") == [("阿尔山温泉旅游度假区", "scenic_area")]
+
+
+def test_verb_split_by_a_stray_space_still_cuts() -> None:
+    assert _zones("努力构 建国家生态安全屏障。") == []
+    assert _parks("统筹推 进红河谷森林公园建设。") == [("红河谷森林公园", "forest_park")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实施病险水库除险加固，保护水源。",  # a condition of reservoirs
+        "新建或加固饮用水库，保护水源。",  # a verb and a generic word
+        "某县荣获第三批全国森林康养基地。",  # a rank, not a name
+        "完成12宗水库和江河堤防水库除险加固。",  # a count and generic words
+    ],
+)
+def test_conditions_and_ranks_are_no_names(text: str) -> None:
+    assert _zones(text) == [] and _parks(text) == []
+
+
+def test_conjunction_ji_opens_a_name() -> None:
+    assert _zones("推进龙潭水库除险加固暨贯城河治理。") == [
+        ("龙潭水库", "lake_reservoir"),
+        ("贯城河", "river"),
+    ]

@@ -34,6 +34,7 @@ from atlas.extract import lexicon, vocab
 from atlas.extract._common import (
     LEVEL_RE,
     admin_automaton,
+    after_split_word,
     build_automaton,
     folded_text,
     is_generic,
@@ -126,7 +127,7 @@ _FOLLOW_OK = {
     for kind, extra in (
         ("river", r"|河道|河床|河口"),
         ("mountain", r"|山脉|山系|水源涵养|生物多样性"),
-        ("lake_reservoir", r"|流域|水库"),
+        ("lake_reservoir", r"|流域|水库|除险|加固|清淤|扩容|增容"),
     )
 }
 #: What may not follow the other short kinds (湿地风光, 峡谷景观 are descriptions).
@@ -156,11 +157,11 @@ _MODIFIER_RE = re.compile(
     r"(?:每[条个座处片]?|各[条类个级]?|所有|全部|全域|全|诸|该|此|这|那|其|主要|重点|重要|骨干|美丽|清洁|干净|"
     r"优美|秀美|幸福|健康|平安|和谐|文明|智慧|数字|活力|魅力|人文|绿色|生态|宜居|城区|城市|城镇|乡村|农村|境内|辖区|域内|县域|"
     r"市域|区域|周边|沿线|县乡|乡镇|县级|市级|村级|"
-    r"黑臭|垃圾|污染|劣质|[一二三四五六七八九十百千万两多数几]+[条个座处级大顷亩片]|级|条)+"
+    r"黑臭|垃圾|污染|劣质|[一二三四五六七八九十百千万两多数几]+[条个座处级大顷亩片宗]|\d+[条个座处宗]|级|条)+"
 )
 #: A head-of-office title (河长, 湖长, 林长, 山长) is no feature: 四级河长湖长制.
 _TITLE_RE = re.compile(r"[河湖林山田路]长")
-_CONDITION_RE = re.compile(r"黑臭|垃圾|污染|劣[ⅤV五]")
+_CONDITION_RE = re.compile(r"黑臭|垃圾|污染|病险|劣[ⅤV五]")
 _DASHES = "—–-－~～"
 _ENUMERATION = re.compile(r"[一二两三四五六七八九十].[一二两三四五六七八九十]")
 _SEVERAL_ZONES = re.compile(r"区[和及与、]")
@@ -191,7 +192,7 @@ def _long_start(folded: str, end: int, *, max_len: int = 32) -> int:
             i -= 1
             continue
         break
-    start = i + 1
+    start = after_split_word(folded, i + 1, end)
     cut = 0
     window = folded[start:end]
     for m in _LONG_STOP_RE.finditer(window):

@@ -25,7 +25,7 @@ def _words(block: str) -> tuple[str, ...]:
 #: Verbs, adverbs and function words shared by every extractor.
 STOP_WORDS: tuple[str, ...] = _words("""
     消灭 剿灭 根治 清除 取缔 解决 开挖 疏浚 清理 整修
-    以上 以下 不断 与 严守 严格 丰富 串联 为 主动 主要 举办 之 了 争取 于 享有 从 以 以及
+    以上 以下 不断 与 暨 严守 严格 丰富 串联 为 主动 主要 举办 之 了 争取 于 享有 从 以 以及
     共建 优化 传承 位于 作为 使 依山 依托 依据 依靠 促进 保护 保护好 保持 保障 修复 修建 借助 做优
     做大 做好 做强 做精 健全 傍水 入选 全力 全县 全市 全面 其 其中 具有 凭借 凸显 划定 列入
     创建 创新 利用 前期 力争 办好 加大 加密 加强 加快 加速 助推 努力 包含 包括 升级 协调 即
@@ -35,7 +35,7 @@ STOP_WORDS: tuple[str, ...] = _words("""
     开通 引导 引进 弘扬 强力 强化 形成 彰显 总投资 恢复 成为 成功 或 打响 打赢 打通 打造 扩大
     扩建 承办 承接 把 抓住 抓好 投资 投资建设 抢抓 拓宽 拓展 拟建 拥有 持续 挂牌 指 按照 挖掘
     捍卫 探索 接入 推介 推动 推行 推进 提供 提升 提档升级 提高 擦亮 支持 改善 改建 改扩建 改造 整合
-    整治 改进 新增 新建 新开 是 晋升 有 有序 服务 构建 构筑 根据 毗邻 治理 沿线 涵盖 深入 深化
+    整治 改进 推广 荣获 加固 新增 新建 新开 是 晋升 有 有序 服务 构建 构筑 根据 毗邻 治理 沿线 涵盖 深入 深化
     环绕 生态修复 用好 由 申报 畅通 的 着 着力 研究 确保 科学 积极 稳步 穿越 突出 立足 等
     筑牢 筹建 管护 紧抓 紧邻 纳入 经过 结合 统筹 继续 续建 维护 综合 编制 联通 聚焦 获评 营造
     落实 融入 衔接 补齐 覆盖 规划 规划建设 计划 让 设立 评为 该 谋划 谋求 贯通 赋能 跻身 辐射
@@ -59,6 +59,9 @@ ROUTE_STOP_EXTRA: tuple[str, ...] = _words("""
 VERB_SHAPES = (
     r"[\u4e00-\u9fff]起(?![义点源始])(?=[\u4e00-\u9fff])|[\u4e00-\u9fff]牌(?![坊楼])(?=[\u4e00-\u9fff])"
 )
+
+#: An amount of money or land (120亿元, 3.5万亩) is never part of a name: a name starts after it.
+AMOUNT_SHAPE = r"\d+(?:\.\d+)?[万亿]?(?:元|亩|公顷|平方米|平方公里|公里)"
 
 #: Verbs and function words that cut a long descriptive zone name.
 LONG_NAME_BREAKS: tuple[str, ...] = _words("""
