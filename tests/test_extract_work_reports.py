@@ -335,3 +335,15 @@ def test_conjunction_ji_opens_a_name() -> None:
         ("龙潭水库", "lake_reservoir"),
         ("贯城河", "river"),
     ]
+
+
+def test_items_before_deng_and_a_generic_zone_are_not_one_zone() -> None:
+    got = _zones("加强天山一号冰川、赛里木湖等重点水源涵养区生态修复。")
+    assert ("赛里木湖", "lake_reservoir") in got
+    assert not any("等" in name for name, _ in got)
+
+
+def test_list_item_with_a_head_of_its_own_does_not_share_the_suffix() -> None:
+    got = _zones("抓好木扎尔特冰川、十七户湿地生态环境综合治理。")
+    assert ("十七户湿地", "other") in got
+    assert ("木扎尔特冰川湿地", "other") not in got

@@ -93,6 +93,7 @@ ECO_SUFFIXES: dict[str, str] = {
     "峡谷": "other",
     "大峡谷": "other",
     "沙漠": "other",
+    "冰川": "other",
     "沙地": "other",
     "库区": "lake_reservoir",
     "绿心": "eco_function_zone",
@@ -578,10 +579,12 @@ def _valid_core(
     return True
 
 
+#: Last characters of list items that carry a feature or unit head of their own (甲冰川, 乙峡谷 …).
+_OWN_HEAD_END = "园区地库河湖山场馆院站镇乡村城县市川谷峡泉潭江海"
+
+
 def _bare(item: str, kind: str) -> bool:
-    return (
-        2 <= len(item) <= 4 and not is_generic(item) and item[-1] not in "园区地库河湖山场馆院站镇乡村城县市"
-    )
+    return 2 <= len(item) <= 4 and not is_generic(item) and item[-1] not in _OWN_HEAD_END
 
 
 def _in_river_list(folded: str, p: int, e: int) -> bool:
