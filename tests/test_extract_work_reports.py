@@ -347,3 +347,7 @@ def test_list_item_with_a_head_of_its_own_does_not_share_the_suffix() -> None:
     got = _zones("抓好木扎尔特冰川、十七户湿地生态环境综合治理。")
     assert ("十七户湿地", "other") in got
     assert ("木扎尔特冰川湿地", "other") not in got
+
+
+def test_landform_naming_a_town_or_street_is_no_zone() -> None:
+    assert _zones("建设海螺沟冰川小镇和沙漠大道，加强生态保护。") == []

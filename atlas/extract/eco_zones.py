@@ -132,7 +132,7 @@ _FOLLOW_OK = {
     )
 }
 #: What may not follow the other short kinds (湿地风光, 峡谷景观 are descriptions).
-_AFTER_BAD = {"other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复")}
+_AFTER_BAD = {"other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复|小镇|[镇村街路]|酒店|大道")}
 _GENERIC_NAMES: frozenset[str] = frozenset(
     (
         "矿山", "青山", "金山", "银山", "荒山", "火山", "江山", "登山", "封山", "深山", "高山", "群山", "名山", "靠山", "下山",
