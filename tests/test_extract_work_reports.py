@@ -351,3 +351,11 @@ def test_list_item_with_a_head_of_its_own_does_not_share_the_suffix() -> None:
 
 def test_landform_naming_a_town_or_street_is_no_zone() -> None:
     assert _zones("建设海螺沟冰川小镇和沙漠大道，加强生态保护。") == []
+
+
+def test_stretches_and_slopes_after_a_river_or_mountain() -> None:
+    assert _zones("推进大别山北麓水源涵养和汉江安康段河道生态治理。") == [
+        ("大别山", "mountain"),
+        ("汉江", "river"),
+    ]
+    assert _zones("实施祁连山西段生物多样性保护。") == [("祁连山", "mountain")]
