@@ -75,3 +75,15 @@ def test_past_review_park_is_existing() -> None:
     text = "一、2020年工作回顾。建成了桃源公园。二、2021年工作安排。新建杏林公园。"
     got = {m.name: m.get("status") for m in park_mentions(_doc(text))}
     assert got == {"桃源公园": "built", "杏林公园": "planned"}
+
+
+def test_a_clause_about_scenic_areas_after_deng_is_no_category() -> None:
+    # crafts and products that "move into" scenic areas are not scenic areas; 等景区 still names them
+    assert _parks("组织苗绣、蜡染、银饰等非遗项目进驻景区。") == []
+    assert [n for n, _, _ in _parks("打造西江千户苗寨、镇远古城等景区。")] == ["西江千户苗寨", "镇远古城"]
+
+
+def test_kinds_of_parks_listed_before_deng_are_no_parks() -> None:
+    # a list of park categories (森林公园、风景名胜区等自然公园) names no park
+    assert _parks("推进国家森林公园、湿地公园、草原自然公园、风景名胜区等自然公园建设。") == []
+    assert [n for n, _, _ in _parks("保护雷公山、云台山等国家级风景名胜区。")] == ["雷公山", "云台山"]

@@ -274,3 +274,88 @@ def test_completion_verb_opens_a_long_zone_name() -> None:
 def test_count_of_rivers_after_a_river_is_no_name() -> None:
     got = [name for name, _ in _zones("实施邕江一江两岸生态修复，推进一江四河综合治理。")]
     assert got == ["邕江"]
+
+
+def test_ports_of_entry_and_ports_named_after_places() -> None:
+    # 呼伦贝尔市 (150700) and 钦州市 (450700)
+    assert _corridors("提升满洲里、黑山头口岸通关能力。", "150700") == [
+        ("满洲里口岸", "other"),
+        ("黑山头口岸", "other"),
+    ]
+    assert _corridors("加快钦州港、北海港建设。", "450700") == [("钦州港", "other"), ("北海港", "other")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加强与香港、澳门合作，建设空港物流园。",  # no place of the region before 港
+        "发展临港产业，打造智慧口岸和口岸经济。",  # 临港 is a location, 口岸经济 an economy
+        "建设钦州港口岸城市。",  # a port city, not a port
+    ],
+)
+def test_words_with_gang_that_are_no_ports(text: str) -> None:
+    assert _corridors(text, "450700") == []
+
+
+@needs_hydro
+def test_waterways_of_known_rivers() -> None:
+    # 梧州市 (450400): 西江 and 桂江 are rivers of the national hydrography
+    assert _corridors("提升西江、桂江航道等级，发挥西江黄金水道作用，建设城市航道公园。", "450400") == [
+        ("西江航道", "other"),
+        ("桂江航道", "other"),
+        ("西江黄金水道", "other"),
+    ]
+
+
+# -- text as it comes from PDFs and tables ------------------------------------------------------------
+def test_amounts_are_no_part_of_a_name() -> None:
+    assert _parks("总投资85亿元阿尔山温泉旅游度假区开工。") == [("阿尔山温泉旅游度假区", "scenic_area")]
+
+
+def test_verb_split_by_a_stray_space_still_cuts() -> None:
+    assert _zones("努力构 建国家生态安全屏障。") == []
+    assert _parks("统筹推 进红河谷森林公园建设。") == [("红河谷森林公园", "forest_park")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实施病险水库除险加固，保护水源。",  # a condition of reservoirs
+        "新建或加固饮用水库，保护水源。",  # a verb and a generic word
+        "某县荣获第三批全国森林康养基地。",  # a rank, not a name
+        "完成12宗水库和江河堤防水库除险加固。",  # a count and generic words
+    ],
+)
+def test_conditions_and_ranks_are_no_names(text: str) -> None:
+    assert _zones(text) == [] and _parks(text) == []
+
+
+def test_conjunction_ji_opens_a_name() -> None:
+    assert _zones("推进龙潭水库除险加固暨贯城河治理。") == [
+        ("龙潭水库", "lake_reservoir"),
+        ("贯城河", "river"),
+    ]
+
+
+def test_items_before_deng_and_a_generic_zone_are_not_one_zone() -> None:
+    got = _zones("加强天山一号冰川、赛里木湖等重点水源涵养区生态修复。")
+    assert ("赛里木湖", "lake_reservoir") in got
+    assert not any("等" in name for name, _ in got)
+
+
+def test_list_item_with_a_head_of_its_own_does_not_share_the_suffix() -> None:
+    got = _zones("抓好木扎尔特冰川、十七户湿地生态环境综合治理。")
+    assert ("十七户湿地", "other") in got
+    assert ("木扎尔特冰川湿地", "other") not in got
+
+
+def test_landform_naming_a_town_or_street_is_no_zone() -> None:
+    assert _zones("建设海螺沟冰川小镇和沙漠大道，加强生态保护。") == []
+
+
+def test_stretches_and_slopes_after_a_river_or_mountain() -> None:
+    assert _zones("推进大别山北麓水源涵养和汉江安康段河道生态治理。") == [
+        ("大别山", "mountain"),
+        ("汉江", "river"),
+    ]
+    assert _zones("实施祁连山西段生物多样性保护。") == [("祁连山", "mountain")]

@@ -28,7 +28,7 @@ log = logging.getLogger("atlas")
 #: starts after the last one before its suffix (see :mod:`atlas.extract.vocab`).
 STOP_WORDS: tuple[str, ...] = vocab.STOP_WORDS + vocab.NAME_STOP_EXTRA
 VERB_SHAPES = vocab.VERB_SHAPES
-_STOP_RE = vocab.alternation(STOP_WORDS, VERB_SHAPES)
+_STOP_RE = vocab.alternation(STOP_WORDS, VERB_SHAPES, vocab.AMOUNT_SHAPE)
 
 #: Words that alone do not make a name (城市公园, 国家森林公园, 人工湿地 …).
 GENERIC_WORDS: tuple[str, ...] = (
@@ -40,7 +40,7 @@ GENERIC_WORDS: tuple[str, ...] = (
     "市民", "植物", "动物", "景观", "水质净化", "净化", "水源", "涵养", "饮用水", "饮用", "集中式", "重要",
     "美丽", "绿色", "山水", "林草", "水上", "网红", "示范", "知名", "优质", "大", "小", "新", "老",
     "各", "全", "本", "该", "此", "这", "多", "几", "个", "处", "座", "条", "级", "类", "型", "性",
-    "河湖", "北方", "南方", "我国", "世界", "传统", "革命", "历史", "文物", "健身", "批", "市", "县", "安全", "稳定", "常态化", "抗旱", "应急", "文旅", "风景", "人文", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
+    "河湖", "北方", "南方", "我国", "世界", "传统", "革命", "历史", "文物", "健身", "第", "批", "市", "县", "江河", "堤防", "安全", "稳定", "常态化", "抗旱", "应急", "文旅", "风景", "人文", "工业", "景点", "景区", "公园", "工程", "项目", "基地", "设施", "游客",
     "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "A",
 )  # fmt: skip
 _GENERIC_RE = re.compile(
@@ -181,7 +181,7 @@ def name_start(
             i -= 1
             continue
         break
-    start = i + 1
+    start = after_split_word(folded, i + 1, end)
     window = folded[start:end]
     if not window:
         return end
@@ -203,6 +203,18 @@ def name_start(
     if 0 < cut < len(window) - 1 and window[cut] == "好":
         cut += 1  # 实施好, 建设好: 好 completes the verb before it
     return start + cut
+
+
+def after_split_word(folded: str, start: int, end: int) -> int:
+    """``start`` moved past the tail of a verb split by a stray space (构 建某屏障, 抓 好某湿地:
+    text taken from a PDF): the characters after the space finish a stop word begun before it."""
+    if start < 2 or folded[start - 1] not in " \u3000" or not is_cjk(folded[start - 2]):
+        return start
+    for left in (folded[max(0, start - 3) : start - 1], folded[start - 2 : start - 1]):
+        for m in (2, 1):
+            if start + m < end and _STOP_RE.fullmatch(left + folded[start : start + m]):
+                return start + m
+    return start
 
 
 def quoted_before(folded: str, end: int, *, max_len: int = 12) -> tuple[int, int] | None:

@@ -72,9 +72,9 @@ CORRIDOR_KINDS: tuple[str, ...] = (
 #   tour   tourism road / scenic byway: endpoints, abbreviation, 一号 name or a place
 #   road   ordinary road: endpoints, abbreviation (of places in the province), code
 #   link   link road of a station or corridor (霍州东站连接线)
-#   port   port or border crossing (口岸): a place name only, no list of words holding one
-#   water  waterway (航道, 黄金水道): a river or lake
 #   line   …线: only a two-character abbreviation of places in the province (上霍线)
+#   port   port of entry or river/sea port (东宁口岸, 宜昌港): a known place, or a list of them
+#   waterway  navigable river (某江航道, 长江黄金水道): a known river name, or a list of them
 _HEADS: tuple[tuple[str, str, str], ...] = (
     ("高速公路", "expressway", "route"),
     ("高速铁路", "high_speed_rail", "route"),
@@ -101,9 +101,9 @@ _HEADS: tuple[tuple[str, str, str], ...] = (
     ("机场", "airport", "place"),
     ("班列", "logistics", "owner"),
     ("口岸", "other", "port"),
+    ("黄金水道", "other", "waterway"),
+    ("航道", "other", "waterway"),
     ("港", "other", "port"),
-    ("黄金水道", "other", "water"),
-    ("航道", "other", "water"),
     ("物流大通道", "logistics", "route"),
     ("物流通道", "logistics", "route"),
     ("国家风景道", "other", "tour"),
@@ -135,10 +135,10 @@ _STRONG_KINDS = frozenset({"expressway", "high_speed_rail", "railway", "intercit
 _BAD_AFTER: dict[str, re.Pattern[str]] = {
     "高速": re.compile(r"度|发展|增长|崛起|宽带|网络|运转|运行|列车|通道|互通|出口|口|服务区|收费站"),
     "机场": re.compile(r"路|大道|街"),
+    "口岸": re.compile(r"城市|经济|贸易|型|至|到"),  # 某口岸至某镇公路: an end of a road
+    "港": re.compile(r"[口区澳湾城务航股币资商人台元岛剧片至到]|产业|经济|物流|集团|公司"),
     "线": re.compile(r"路|上|下|索|缆|条|性|段"),
     "公路": re.compile(r"港|局|站|运输|养护|枢纽|网"),
-    "港": re.compile(r"澳|股|币|资|商|人|台|元|岛|剧|片|口|航|务|城|至|到"),
-    "口岸": re.compile(r"至|到"),  # 某口岸至某镇公路: an end of a road
     "道路": re.compile(r"运输|交通|两侧|绿化|上"),
     "铁路": re.compile(r"局|公司|运输|枢纽|物流|网"),
     "旅游路": re.compile(r"网|线"),
@@ -676,7 +676,7 @@ def _parse_name(
     if not _CONNECTOR_RE.search(body) and not _free_of_stopwords(body, region):
         return None  # 完善公路: a verb is no name
     if _CONNECTOR_RE.search(body):
-        if rule in ("spur", "owner", "place", "line"):
+        if rule in ("spur", "owner", "place", "line", "port", "waterway"):
             return None
         return _parse_endpoints(body, rule, kind, region)
     if rule == "line":
@@ -686,17 +686,16 @@ def _parse_name(
         return None if abbr is None else [_Parse(0, body, kind, None, abbr, "abbr")]
     if rule == "spur":
         return [_Parse(0, body, kind, None, (), "owner")] if len(body) <= 12 else None
+    if rule == "waterway":  # 清江航道, 长江黄金水道: a river of the national hydrography
+        ok = known_names().get(body) == "river" or (  # or a smaller river by its suffix (某溪河航道)
+            2 <= len(body) <= 5 and body[-1] in "江河" and body not in _GENERIC and not _is_common_word(body)
+        )
+        return [_Parse(0, body, kind, None, (), "place")] if ok else None
+    if rule == "port":  # 东宁口岸, 宜昌港: the place the port is named after (香港, 空港 are none)
+        return [_Parse(0, body, kind, None, (), "place")] if is_known_place(body, region) else None
     if rule == "owner":  # 中欧班列, 中欧(亚)班列
         return [_Parse(0, body, kind, None, (), "owner")] if len(re.sub(r"\(.*?\)", "", body)) <= 4 else None
     place = _looks_like_place(body, region)
-    if rule == "port":  # 宜昌港, 临江口岸: the place itself, never a phrase holding one
-        ok = is_known_place(body, region) or (
-            place and len(body) <= 3 and _free_of_stopwords(body, region) and not _is_common_word(body[:2])
-        )  # 实行海港: a verb before a toponym's last character
-        return [_Parse(0, body, kind, None, (), "place")] if ok and body not in _GENERIC else None
-    if rule == "water":  # 清江航道, 长江黄金水道
-        ok = body in known_names() or (2 <= len(body) <= 5 and body[-1] in "江河湖")
-        return [_Parse(0, body, kind, None, (), "place")] if ok and body not in _GENERIC else None
     if rule in ("route", "road", "tour") and _ALONG_RE.fullmatch(body):
         return [_Parse(0, body, kind, None, (), "named")]
     if rule == "place":  # 霍州市通用机场, 长治上党机场 (a city before the airport's own name)

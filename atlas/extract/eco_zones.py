@@ -11,7 +11,13 @@ decides whether the mention is an item:
   (张峰水库水源涵养生态保护廊道, 师庄乡水土保持与农产品生产片区) but must carry an ecological word;
 - a suffix shared by a list names every item (甲、乙湿地 → 甲湿地, 乙湿地), and a prefix shared by
   a list too (甲水利长廊、生态长廊 → 甲生态长廊);
-- a named scenic site that is a park (see :mod:`atlas.extract.parks`) is not repeated here.
+- a named scenic site that is a park (see :mod:`atlas.extract.parks`) is not repeated here;
+- items of a list holding a found river or lake that end in a water character are water bodies
+  of the same kind (甲湖、乙海、丙海: 乙海 and 丙海 are lakes), never a unit of that name (上海);
+- economic belts along a main stem or written as ecological (长江经济带, 汉江生态经济带) are zones;
+- watersheds of lakes and of reaches (白洋淀上游流域); rivers joined by a dash are two;
+- a verb acting on water (净湖, 还湖), a count (一江两岸), a common noun (河流) or slogan adjectives
+  (人文/生态 + 山) leave no name.
 
 ``places`` lists the toponyms referenced by the name (rivers, mountains, lakes, towns).
 """
@@ -28,6 +34,7 @@ from atlas.extract import lexicon, vocab
 from atlas.extract._common import (
     LEVEL_RE,
     admin_automaton,
+    after_split_word,
     build_automaton,
     folded_text,
     is_generic,
@@ -86,6 +93,7 @@ ECO_SUFFIXES: dict[str, str] = {
     "峡谷": "other",
     "大峡谷": "other",
     "沙漠": "other",
+    "冰川": "other",
     "沙地": "other",
     "库区": "lake_reservoir",
     "绿心": "eco_function_zone",
@@ -113,18 +121,19 @@ _ROLE_AFTER = (
     r"干流|支流|主流|上游|中游|下游|源头|源区|两岸|沿岸|沿线|岸线|岸带|河段|段|水系|水域|水质|水源|水生态|"
     r"水环境|水资源|水土|生态|湿地|治理|综合|保护|修复|整治|清漂|防洪|行洪|库区|区域|一带|地区|周边|"
     r"山区|林区|自然|森林|国家|省级|风景|沿|污染|绿化|航道|一江两岸|(?:中心|主)?城区段|市区段|县城段|"
-    r"(?:[一二两三四五六七八九十]|\d{1,2})[条座个处大]"  # 甲河、乙河三条河流: the count closing a list
+    r"(?:[一二两三四五六七八九十]|\d{1,2})[条座个处大]|"  # 甲河、乙河三条河流: the count closing a list
+    r"[东南西北中上下]段|[\u4e00-\u9fff]{2,3}段(?![落时期])|[东南西北]麓|腹地|主峰"  # a stretch: 某岭西段, 某河某镇段
 )
 _FOLLOW_OK = {
     kind: re.compile(rf"$|[^\w]|[0-9A-Za-z]|{_ROLE_AFTER}{extra}")
     for kind, extra in (
         ("river", r"|河道|河床|河口"),
         ("mountain", r"|山脉|山系|水源涵养|生物多样性"),
-        ("lake_reservoir", r"|流域|水库"),
+        ("lake_reservoir", r"|流域|水库|除险|加固|清淤|扩容|增容"),
     )
 }
 #: What may not follow the other short kinds (湿地风光, 峡谷景观 are descriptions).
-_AFTER_BAD = {"other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复")}
+_AFTER_BAD = {"other": re.compile(r"风光|景观|资源|保护|公园|建设|修复|恢复|小镇|[镇村街路]|酒店|大道")}
 _GENERIC_NAMES: frozenset[str] = frozenset(
     (
         "矿山", "青山", "金山", "银山", "荒山", "火山", "江山", "登山", "封山", "深山", "高山", "群山", "名山", "靠山", "下山",
@@ -150,11 +159,11 @@ _MODIFIER_RE = re.compile(
     r"(?:每[条个座处片]?|各[条类个级]?|所有|全部|全域|全|诸|该|此|这|那|其|主要|重点|重要|骨干|美丽|清洁|干净|"
     r"优美|秀美|幸福|健康|平安|和谐|文明|智慧|数字|活力|魅力|人文|绿色|生态|宜居|城区|城市|城镇|乡村|农村|境内|辖区|域内|县域|"
     r"市域|区域|周边|沿线|县乡|乡镇|县级|市级|村级|"
-    r"黑臭|垃圾|污染|劣质|[一二三四五六七八九十百千万两多数几]+[条个座处级大顷亩片]|级|条)+"
+    r"黑臭|垃圾|污染|劣质|[一二三四五六七八九十百千万两多数几]+[条个座处级大顷亩片宗]|\d+[条个座处宗]|级|条)+"
 )
 #: A head-of-office title (河长, 湖长, 林长, 山长) is no feature: 四级河长湖长制.
 _TITLE_RE = re.compile(r"[河湖林山田路]长")
-_CONDITION_RE = re.compile(r"黑臭|垃圾|污染|劣[ⅤV五]")
+_CONDITION_RE = re.compile(r"黑臭|垃圾|污染|病险|劣[ⅤV五]")
 _DASHES = "—–-－~～"
 _ENUMERATION = re.compile(r"[一二两三四五六七八九十].[一二两三四五六七八九十]")
 _SEVERAL_ZONES = re.compile(r"区[和及与、]")
@@ -185,7 +194,7 @@ def _long_start(folded: str, end: int, *, max_len: int = 32) -> int:
             i -= 1
             continue
         break
-    start = i + 1
+    start = after_split_word(folded, i + 1, end)
     cut = 0
     window = folded[start:end]
     for m in _LONG_STOP_RE.finditer(window):
@@ -571,10 +580,12 @@ def _valid_core(
     return True
 
 
+#: Last characters of list items that carry a feature or unit head of their own (甲冰川, 乙峡谷 …).
+_OWN_HEAD_END = "园区地库河湖山场馆院站镇乡村城县市川谷峡泉潭江海"
+
+
 def _bare(item: str, kind: str) -> bool:
-    return (
-        2 <= len(item) <= 4 and not is_generic(item) and item[-1] not in "园区地库河湖山场馆院站镇乡村城县市"
-    )
+    return 2 <= len(item) <= 4 and not is_generic(item) and item[-1] not in _OWN_HEAD_END
 
 
 def _in_river_list(folded: str, p: int, e: int) -> bool:

@@ -5,8 +5,16 @@ Rules (one Aho-Corasick scan for the suffixes, then per hit):
 - the proper name before the suffix is cut at punctuation, verbs and function words
   (``投资建设汾河滩湿地公园`` → 汾河滩湿地公园); a name made only of generic words
   (城市公园, 国家森林公园, 体育主题公园) is not an item;
-- one suffix shared by a list names every item: ``甲、乙湿地公园`` is 甲湿地公园 and 乙湿地公园;
-- a list closed by 等 + 景区 names its items as written: ``甲、乙等景区`` is 甲 and 乙;
+- one suffix shared by a list names every item: ``甲、乙湿地公园`` is 甲湿地公园 and 乙湿地公园, also
+  with a count (甲、乙两个公园) — but not when 等 follows the suffix (甲、乙森林公园等景区: 甲 is a
+  scenic spot);
+- a list closed by 等 + a category names its items as written: any scenic category (``甲、乙等景区``,
+  甲、乙等滨海文化旅游景区) or a generic park category (“甲”等国家公园); not a category of roads
+  leading to scenic areas (等通往景区的公路), nor 高等级;
+- a name or list before an A-grade rating or a resort rating is a scenic area without any suffix
+  (``甲、乙创建5A级景区``, 甲创国家级旅游度假区), unless it is a county, a facility type (科技馆) or
+  the document's own unit (我县);
+- 纪念馆/纪念地/纪念园 are heritage sites, 国家公园 a park kind of its own;
 - housing estates (…公园小区, 一号公园, a list of 花园/苑/学府 names) are not parks; industrial parks
   (产业园, 示范园) never match a park suffix;
 - ``level`` from 国家级/国家/全国/省级/市级 in the name, ``status`` from :mod:`atlas.extract.status`,
@@ -81,6 +89,9 @@ _AFTER_PARK_BAD = re.compile(r"小区|楼盘|住宅|天下|壹号|一号|城市|
 _DENG_RE = re.compile(r"(?<![高中初同平上特次均相对])等(?!级)[^\W和及与]{0,12}$")
 #: Words relating another head to scenic areas (roads leading to them, land around them).
 _ROUTE_RELATION = re.compile(r"通往|通达|连接|连通|前往|进入|周边|沿线|沿途|途经")
+#: A category after 等 that names works, goods or events moving into scenic areas (甲、乙等非遗项目
+#: 进驻景区) is a clause about scenic areas, not a kind of them (等重点景区, 等建成精品景区 are).
+_NOT_A_CATEGORY = re.compile(r"进驻|入驻|走进|项目|产品|商品|活动|节庆|企业|非遗|技艺")
 #: A name (or a list of names) that wins an A-grade rating is a scenic area, written with or without
 #: a suffix of its own: 甲峡谷成功创建4A级景区, 甲、乙、丙创建国家5A级旅游景区.
 _RATED = re.compile(
@@ -231,7 +242,7 @@ def _deng_before(folded: str, s: int, kind: str) -> int | None:
     if m is None or m.end() != s:
         return None
     between = folded[m.start() + 1 : s]
-    if _ROUTE_RELATION.search(between):
+    if _ROUTE_RELATION.search(between) or _NOT_A_CATEGORY.search(between):
         return None  # 等通往景区的公路: the list is of roads, the suffix qualifies them
     if kind == "scenic_area" or is_generic(LEVEL_RE.sub("", between)):
         return m.start()
@@ -319,6 +330,9 @@ def _deng_list(
         item = folded[x:y]
         if len(item) < 2 or is_generic(LEVEL_RE.sub("", item)) or "景区" in item or "景点" in item:
             continue
+        suffix = next((suf for suf in _SUFFIXES_LONGEST_FIRST if item.endswith(suf)), "")
+        if suffix and is_generic(LEVEL_RE.sub("", item[: -len(suffix)])):
+            continue  # 森林公园、风景名胜区等自然公园: kinds of parks, not parks
         if item.endswith(_NOT_A_SITE) or _FACILITY.fullmatch(item):
             continue  # a project, a facility type, a business or an industrial park: no scenic site
         add(x, y, text[x:y], _kind(kind, item), item)
