@@ -548,7 +548,9 @@ def build_atlas(
             todo_paths = [files[i] for i in todo]
             if scheduler:
                 runs = _run_dask(todo_paths, options, scheduler)
-            elif (workers or default_workers()) > 1 and len(todo) > 1:
+            elif (workers or default_workers()) > 1:
+                # even one file runs in a worker: this process then holds only the assembly
+                # (a rebuild of a national atlas would otherwise hold the extraction's tables too)
                 runs = _run_pool(todo_paths, options, min(workers or default_workers(), len(todo)))
             else:
                 runs = _run_here(todo_paths, options)
