@@ -130,8 +130,11 @@ def _touch_one(folder: Path) -> Path:
     return first
 
 
-def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tuple[float, int]]:
-    """Page → (median warm server seconds, map HTML bytes) under AppTest."""
+def _app_times(
+    layers_dir: Path, *, repeat: int, regions: int, spread: dict[str, list[float]]
+) -> dict[str, tuple[float, int]]:
+    """Page → (median warm server seconds, map HTML bytes) under AppTest; every run's seconds
+    go to ``spread`` (page → runs)."""
     import logging
 
     from streamlit.testing.v1 import AppTest
@@ -146,6 +149,7 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
     counts = region_rows[[c for c in region_rows.columns if c.startswith("n_")]].sum(axis=1)
     codes = list(region_rows.assign(n=counts).sort_values("n", ascending=False)["region_code"].astype(str))
     out: dict[str, tuple[float, int]] = {}
+    page_name = ["overview"]
 
     def timed(at: AppTest) -> float:
         runs = []
@@ -156,6 +160,7 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
             if at.exception:
                 msg = f"page failed on {layers_dir}: {[e.value for e in at.exception]}"
                 raise SystemExit(msg)
+        spread.setdefault(page_name[0], []).extend(runs)
         return statistics.median(runs)
 
     def map_bytes(at: AppTest) -> int:
@@ -168,6 +173,7 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
     at = AppTest.from_file(app, default_timeout=600)
     at.run()  # cold
     out["overview"] = (timed(at), map_bytes(at))
+    page_name[0] = "county (worst)"
     worst = (0.0, 0)
     for code in codes[:regions]:
         at.session_state["region"] = code
@@ -178,10 +184,12 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
     out["county (worst)"] = worst
     at.switch_page("app_pages/export.py")
     at.run()
+    page_name[0] = "export"
     out["export"] = (timed(at), 0)
     at.session_state["compare_regions"] = codes[:2]
     at.switch_page("app_pages/compare.py")
     at.run()
+    page_name[0] = "compare"
     out["compare"] = (timed(at), map_bytes(at))
     return out
 
@@ -281,8 +289,11 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(f"{name:<44}{value:>9.2f}{bar_text:>9}{verdict}\n")
             national = national or w2
         if national is not None:
-            sample_times = _app_times(settings.LAYERS_DIR, repeat=a.repeat, regions=a.regions)
-            nat_times = _app_times(national, repeat=a.repeat, regions=a.regions)
+            runs: dict[str, dict[str, list[float]]] = {"sample": {}, "national": {}}
+            sample_times = _app_times(
+                settings.LAYERS_DIR, repeat=a.repeat, regions=a.regions, spread=runs["sample"]
+            )
+            nat_times = _app_times(national, repeat=a.repeat, regions=a.regions, spread=runs["national"])
             out.write(f"\napp pages (AppTest, median of {a.repeat} warm runs): national atlas {national}\n")
             out.write(
                 f"{'page':<16}{'sample ms':>10}{'national ms':>12}{'ratio':>7}{'bar':>6}{'map MB':>8}\n"
@@ -294,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(
                     f"{page:<16}{s * 1000:>10.0f}{n * 1000:>12.0f}{n / s:>7.2f}{'≤3':>6}{size_text}  {verdict}\n"
                 )
+            for which, pages in runs.items():
+                text = "; ".join(
+                    f"{p} {min(r) * 1000:.0f}–{max(r) * 1000:.0f}" for p, r in pages.items() if r
+                )
+                out.write(f"every warm run, {which} (ms, min–max): {text}\n")
             worst_map = max(size for _, size in nat_times.values())
             out.write(
                 f"largest national map HTML {worst_map / 1e6:.2f} MB (bar ≤ {MAP_BYTES / 1e6:.0f} MB)\n"
