@@ -305,6 +305,10 @@ NOT_IN_BUILD: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: ``ATLAS_*`` settings that do not change what a file yields: where things are and how files run.
+_NOT_IN_KEY = (CACHE_ENV, "ATLAS_LAYERS", "ATLAS_SOURCES", "ATLAS_WORKERS", "ATLAS_WORKER_FILES")
+
+
 def source_hash(folder: Path, *, skip: Sequence[str] = NOT_IN_BUILD) -> str:
     """Hash of every file under ``folder`` (names and bytes) but those whose first path part is
     in ``skip`` and compiled caches."""
@@ -336,7 +340,7 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=-\0".encode())
     for key in sorted(os.environ):
-        if key.startswith("ATLAS_") and key not in (CACHE_ENV, "ATLAS_LAYERS", "ATLAS_SOURCES"):
+        if key.startswith("ATLAS_") and key not in _NOT_IN_KEY:
             value = os.environ[key]
             h.update(f"{key}={value}\0".encode())
             for part in value.split(os.pathsep):
@@ -548,7 +552,9 @@ def build_atlas(
             todo_paths = [files[i] for i in todo]
             if scheduler:
                 runs = _run_dask(todo_paths, options, scheduler)
-            elif (workers or default_workers()) > 1 and len(todo) > 1:
+            elif (workers or default_workers()) > 1:
+                # even one file runs in a worker: this process then holds only the assembly
+                # (a rebuild of a national atlas would otherwise hold the extraction's tables too)
                 runs = _run_pool(todo_paths, options, min(workers or default_workers(), len(todo)))
             else:
                 runs = _run_here(todo_paths, options)

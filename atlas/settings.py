@@ -32,7 +32,7 @@ MAX_FILE_BYTES: int = int(os.environ.get("ATLAS_MAX_FILE_BYTES", DEFAULT_MAX_FIL
 #: grows with the files it has read (caches of names and places per region), so on a national
 #: build a long-lived worker would hold far more than one file needs; a restart costs a few
 #: seconds of start-up (imports, boundaries).
-WORKER_MAX_FILES: int = int(os.environ.get("ATLAS_WORKER_FILES", 100))
+WORKER_MAX_FILES: int = int(os.environ.get("ATLAS_WORKER_FILES", 50))
 
 #: Tolerance (degrees) of the simplified display copy of boundaries.
 DISPLAY_SIMPLIFY_DEG: float = 0.002

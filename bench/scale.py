@@ -15,7 +15,8 @@ Every number is measured in this one run and printed beside the ratio the issue 
 Each build is a separate ``atlas build`` process started from here (``--no-cache`` or a fresh
 cache folder), so nothing is warm that a user's first build would not have. ``--limit N`` builds
 every k-th corpus file only (N of them, all provinces), for a machine that cannot spare the whole
-corpus; the load average is printed with the results, since other work on the machine distorts
+corpus (without it: every file; ``--no-serial`` skips the ``--workers 1`` corpus build, ``--keep
+DIR`` keeps the ``--workers 2`` atlas for ``bench.browser``); the load average is printed with the results, since other work on the machine distorts
 every figure. Skips with a reason when ``../shared`` is absent.
 """
 
@@ -129,8 +130,11 @@ def _touch_one(folder: Path) -> Path:
     return first
 
 
-def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tuple[float, int]]:
-    """Page → (median warm server seconds, map HTML bytes) under AppTest."""
+def _app_times(
+    layers_dir: Path, *, repeat: int, regions: int, spread: dict[str, list[float]]
+) -> dict[str, tuple[float, int]]:
+    """Page → (median warm server seconds, map HTML bytes) under AppTest; every run's seconds
+    go to ``spread`` (page → runs)."""
     import logging
 
     from streamlit.testing.v1 import AppTest
@@ -145,6 +149,7 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
     counts = region_rows[[c for c in region_rows.columns if c.startswith("n_")]].sum(axis=1)
     codes = list(region_rows.assign(n=counts).sort_values("n", ascending=False)["region_code"].astype(str))
     out: dict[str, tuple[float, int]] = {}
+    page_name = ["overview"]
 
     def timed(at: AppTest) -> float:
         runs = []
@@ -155,6 +160,7 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
             if at.exception:
                 msg = f"page failed on {layers_dir}: {[e.value for e in at.exception]}"
                 raise SystemExit(msg)
+        spread.setdefault(page_name[0], []).extend(runs)
         return statistics.median(runs)
 
     def map_bytes(at: AppTest) -> int:
@@ -167,6 +173,7 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
     at = AppTest.from_file(app, default_timeout=600)
     at.run()  # cold
     out["overview"] = (timed(at), map_bytes(at))
+    page_name[0] = "county (worst)"
     worst = (0.0, 0)
     for code in codes[:regions]:
         at.session_state["region"] = code
@@ -177,12 +184,18 @@ def _app_times(layers_dir: Path, *, repeat: int, regions: int) -> dict[str, tupl
     out["county (worst)"] = worst
     at.switch_page("app_pages/export.py")
     at.run()
+    page_name[0] = "export"
     out["export"] = (timed(at), 0)
     at.session_state["compare_regions"] = codes[:2]
     at.switch_page("app_pages/compare.py")
     at.run()
+    page_name[0] = "compare"
     out["compare"] = (timed(at), map_bytes(at))
     return out
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,6 +206,14 @@ def main(argv: list[str] | None = None) -> int:
         "--national", type=Path, default=None, help="an existing national atlas for the app times"
     )
     ap.add_argument("--skip-build", action="store_true", help="only the app page times")
+    ap.add_argument(
+        "--no-serial",
+        action="store_true",
+        help="skip the corpus build with --workers 1 (and the speed-up it gives): halves a whole-corpus run",
+    )
+    ap.add_argument(
+        "--keep", type=Path, default=None, help="keep the corpus atlas built with --workers 2 in this folder"
+    )
     ap.add_argument("--repeat", type=int, default=5, help="warm runs per page (median)")
     ap.add_argument("--regions", type=int, default=3, help="county pages timed (the largest regions)")
     a = ap.parse_args(argv)
@@ -211,14 +232,18 @@ def main(argv: list[str] | None = None) -> int:
             corpus = _subset(a.corpus, a.limit, work / "corpus")
             n_files = sum(1 for p in corpus.rglob("*") if p.is_symlink())
             sample = build([settings.PLANS_DIR], work / "sample", workers=1, cache=None)
-            one = build([corpus], work / "w1", workers=1, cache=None)
-            two = build([corpus], work / "w2", workers=2, cache=work / "cache")
+            one = None if a.no_serial else build([corpus], work / "w1", workers=1, cache=None)
+            w2 = a.keep or work / "w2"
+            two = build([corpus], w2, workers=2, cache=work / "cache")
+            out.write(f"load average after the full build: {_load()}\n")
             changed = _touch_one(corpus)
             again = build([corpus], work / "w2b", workers=2, cache=work / "cache")
-            rate = {k: r.chars / r.wall for k, r in (("sample", sample), ("w1", one), ("w2", two))}
-            rows = [
-                ("sample plans, --workers 1", sample, rate["sample"]),
-                (f"corpus ({n_files} files), --workers 1", one, rate["w1"]),
+            rate = {"sample": sample.chars / sample.wall, "w2": two.chars / two.wall}
+            rows = [("sample plans, --workers 1", sample, rate["sample"])]
+            if one is not None:
+                rate["w1"] = one.chars / one.wall
+                rows.append((f"corpus ({n_files} files), --workers 1", one, rate["w1"]))
+            rows += [
                 (f"corpus ({n_files} files), --workers 2", two, rate["w2"]),
                 (f"rebuild after changing {changed.name}", again, again.chars / again.wall),
             ]
@@ -229,20 +254,27 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(
                     f"{name:<44}{r.wall:>9.1f}{r.cpu:>9.1f}{r.cpu / r.wall:>9.2f}{r.peak_rss / 1e6:>13.0f}{cps:>11,.0f}\n"
                 )
-            checks = [
-                (
-                    "corpus/sample throughput, --workers 1",
-                    rate["w1"] / rate["sample"],
-                    SAMPLE_CHAR_RATIO,
-                    ">=",
-                ),
+            checks: list[tuple[str, float, float | None, str]] = []
+            if one is not None:
+                checks += [
+                    (
+                        "corpus/sample throughput, --workers 1",
+                        rate["w1"] / rate["sample"],
+                        SAMPLE_CHAR_RATIO,
+                        ">=",
+                    ),
+                ]
+            checks.append(
                 (
                     "corpus/sample throughput, --workers 2",
                     rate["w2"] / rate["sample"],
                     SAMPLE_CHAR_RATIO,
                     ">=",
-                ),
-                ("speed-up --workers 2 over 1 (wall)", one.wall / two.wall, None, ""),
+                )
+            )
+            if one is not None:
+                checks.append(("speed-up --workers 2 over 1 (wall)", one.wall / two.wall, None, ""))
+            checks += [
                 ("CPU/wall with --workers 2", two.cpu / two.wall, SPEEDUP_CPU_RATIO, ">="),
                 ("peak tree memory GB, --workers 2", two.peak_rss / 1e9, MEMORY_BYTES / 1e9, "<="),
                 ("rebuild after one change / full build", again.wall / two.wall, REBUILD_RATIO, "<="),
@@ -255,10 +287,13 @@ def main(argv: list[str] | None = None) -> int:
                     verdict = "  ok" if ok else "  NOT MET"
                 bar_text = f"{op}{bar:g}" if bar is not None else ""
                 out.write(f"{name:<44}{value:>9.2f}{bar_text:>9}{verdict}\n")
-            national = national or work / "w2"
+            national = national or w2
         if national is not None:
-            sample_times = _app_times(settings.LAYERS_DIR, repeat=a.repeat, regions=a.regions)
-            nat_times = _app_times(national, repeat=a.repeat, regions=a.regions)
+            runs: dict[str, dict[str, list[float]]] = {"sample": {}, "national": {}}
+            sample_times = _app_times(
+                settings.LAYERS_DIR, repeat=a.repeat, regions=a.regions, spread=runs["sample"]
+            )
+            nat_times = _app_times(national, repeat=a.repeat, regions=a.regions, spread=runs["national"])
             out.write(f"\napp pages (AppTest, median of {a.repeat} warm runs): national atlas {national}\n")
             out.write(
                 f"{'page':<16}{'sample ms':>10}{'national ms':>12}{'ratio':>7}{'bar':>6}{'map MB':>8}\n"
@@ -270,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(
                     f"{page:<16}{s * 1000:>10.0f}{n * 1000:>12.0f}{n / s:>7.2f}{'≤3':>6}{size_text}  {verdict}\n"
                 )
+            for which, pages in runs.items():
+                text = "; ".join(
+                    f"{p} {min(r) * 1000:.0f}–{max(r) * 1000:.0f}" for p, r in pages.items() if r
+                )
+                out.write(f"every warm run, {which} (ms, min–max): {text}\n")
             worst_map = max(size for _, size in nat_times.values())
             out.write(
                 f"largest national map HTML {worst_map / 1e6:.2f} MB (bar ≤ {MAP_BYTES / 1e6:.0f} MB)\n"

@@ -117,6 +117,14 @@ def test_options_and_code_version_are_part_of_the_key(small_input, monkeypatch):
     monkeypatch.setenv("ATLAS_SOMETHING_NEW", "1")
     assert build.file_key(path, BuildOptions()) != key
     assert build.file_key(small_input / "nope.txt", BuildOptions()) is None
+    new_key = build.file_key(path, BuildOptions())
+    for how_files_run in (
+        "ATLAS_WORKERS",
+        "ATLAS_WORKER_FILES",
+    ):  # a rebuild with other workers keeps the cache
+        monkeypatch.setattr(build, "_code_version", None)
+        monkeypatch.setenv(how_files_run, "7")
+        assert build.file_key(path, BuildOptions()) == new_key
 
 
 def test_the_code_version_covers_the_stages_not_the_app(tmp_path):
