@@ -22,10 +22,12 @@ import importlib.util
 import logging
 import re
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from atlas._errors import DataMissingError, InputError
 
@@ -66,6 +68,16 @@ class Place:
     def short_name(self) -> str:
         """The name without its town/village suffix (李曹镇 → 李曹), or the name itself."""
         return place_short_name(self.name, self.level)
+
+
+#: Counties whose parsed towns and villages are kept in memory (least recently used go first).
+BLOCKS_KEPT = 256
+
+
+def _keep(cache: OrderedDict[int, Any], key: int, value: Any) -> None:
+    cache[key] = value
+    while len(cache) > BLOCKS_KEPT:
+        cache.popitem(last=False)
 
 
 @lru_cache(maxsize=131072)
@@ -113,8 +125,10 @@ class AdminTree:
         self.source = source
         self._blocks: list[_Block] = []
         self._heads: dict[str, list[Place]] = {}  # province/prefecture/county names and short names
-        self._parsed: dict[int, tuple[Place, ...]] = {}
-        self._block_index: dict[int, dict[str, list[Place]]] = {}  # name and alias → places
+        # the counties' towns and villages parsed lately (a national build reads thousands of
+        # counties in one process: keeping every one would grow a worker by ~10 MB per file)
+        self._parsed: OrderedDict[int, tuple[Place, ...]] = OrderedDict()
+        self._block_index: OrderedDict[int, dict[str, list[Place]]] = OrderedDict()  # name/alias → places
         self._under: dict[str, list[int]] = {}
         self._names: dict[str, dict[str, list[Place]]] = {}
         self._town_names: dict[str, tuple[str, ...]] = {}
@@ -158,6 +172,7 @@ class AdminTree:
     def _places_of_block(self, i: int) -> tuple[Place, ...]:
         cached = self._parsed.get(i)
         if cached is not None:
+            self._parsed.move_to_end(i)
             return cached
         block = self._blocks[i]
         text = self._data[block.start : block.end].decode("utf-8")
@@ -179,19 +194,21 @@ class AdminTree:
                     Place(name, "village", block.code, block.province, block.prefecture, block.name, town)
                 )
         places = tuple(out)
-        self._parsed[i] = places
+        _keep(self._parsed, i, places)
         return places
 
     def _index_of_block(self, i: int) -> dict[str, list[Place]]:
         index = self._block_index.get(i)
-        if index is None:
+        if index is not None:
+            self._block_index.move_to_end(i)
+        else:
             index = {}
             for place in self._places_of_block(i):
                 index.setdefault(place.name, []).append(place)
                 short = place.short_name
                 if short != place.name:
                     index.setdefault(short, []).append(place)
-            self._block_index[i] = index
+            _keep(self._block_index, i, index)
         return index
 
     def _blocks_under(self, prefix: str) -> list[int]:

@@ -554,7 +554,11 @@ class Gazetteer:
         cached = self._county_cache.get(code)
         if cached is not None:
             return cached
-        places = self.tree.places_of(code)
+        try:
+            places = self.tree.places_of(code)
+        except InputError:  # a county newer than the location dictionary (三元区 350404 of 2021)
+            log.debug("county %s is not in the location dictionary: no towns from it", code)
+            places = []
         try:
             unit = self.boundaries.get(code)
             polygon = self.boundaries.geometry(code)

@@ -349,3 +349,10 @@ def test_real_seat_lies_in_its_county_town(real):
     assert seat is not None and town is not None
     assert seat.geometry.distance(town.geometry) * 111 < 3
     assert load_boundaries().geometry("231084").contains(seat.geometry)
+
+
+def test_a_county_the_location_dictionary_lacks_has_no_towns_but_no_error(gaz):
+    # 三明市三元区 (350404, formed in 2021) is in the boundaries but not in this dictionary (nor in
+    # jionlp's of 2021): asking for its seat or its towns answers "none", it does not raise
+    assert gaz.seat("350404") is None
+    assert gaz.town_candidate("350404", "白沙街道") is None
