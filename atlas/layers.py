@@ -421,9 +421,13 @@ def geometry_to_geojson(geom: shapely.Geometry | None) -> dict[str, Any] | None:
     return {"type": gj["type"], "coordinates": _round(gj["coordinates"])}
 
 
+#: Cell types written as they are.
+_PLAIN = frozenset({str, int, bool})
+
+
 def _json_value(value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or type(value) in _PLAIN:  # most cells: no NaN or numpy check to do
+        return value
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if hasattr(value, "item") and not isinstance(value, list | tuple | dict | str):
