@@ -304,6 +304,9 @@ def test_side_by_side_maps_share_the_scale_and_the_legend(atlas):
     page = maps_by_code[HUOZHOU].get_root().render()
     assert "atlas-theme-parks" in page and "atlas-theme-red_lines" in page
     assert re.search(r'"collapsed":\s*true', page)
+    # narrow maps side by side: the legend is folded to its summary line (open, it hid half a map)
+    legend = next(e for e in maps.elements._walk(maps_by_code[HUOZHOU]) if isinstance(e, maps.Legend))
+    assert legend.folded and "atlas-legend-fold" in maps_by_code[HUOZHOU].get_root().render()
 
 
 def test_combined_map_colour_codes_regions(atlas):

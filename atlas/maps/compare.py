@@ -136,8 +136,9 @@ def comparison_maps(
     same size in km centred on its region, with fractional zoom: drawn in frames of equal size,
     the maps then show equal metres per pixel, so areas can be compared by eye.
 
-    The layer switcher is folded into its button (``collapse_layers``) so narrow maps keep room
-    for the features; the legend stays open.
+    The layer switcher is folded into its button and the legend to its summary line
+    (``collapse_layers``; a click opens either) so narrow maps keep room for the features: open,
+    the two covered about half of a map.
 
     Returns
     -------
@@ -158,6 +159,7 @@ def comparison_maps(
             evidence=evidence,
             boundaries=b,
             asset_base_url=asset_base_url,
+            fold_legend=collapse_layers,
         )
         _set_view(m, view_bounds(code, extent, boundaries=b), gcj02=bm.datum == "gcj02")
         if collapse_layers:

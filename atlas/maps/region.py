@@ -502,6 +502,7 @@ def region_map(
     focus: str | None = None,
     reference: bool | None = None,
     picking: bool = False,
+    fold_legend: bool = False,
 ) -> folium.Map:
     """The layout map of one region: its boundary and one toggleable layer per theme.
 
@@ -535,6 +536,8 @@ def region_map(
         A map the user clicks to place something (the Review page): the legend folded to its
         summary line, the layer switcher collapsed to its button and a crosshair cursor, so that
         no control covers the region (a click on a control never reaches the map's ``click``).
+    fold_legend
+        The legend folded to its summary line, opened by a click (narrow maps side by side).
 
     Returns
     -------
@@ -609,7 +612,7 @@ def region_map(
                 counts, precisions, basemap=bm, region_label=unit.name, overlay=overlay, reference=ref_credit
             ),
             kind="region",
-            folded=picking,
+            folded=picking or fold_legend,
         )
     )
     if picking:
