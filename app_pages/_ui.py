@@ -217,11 +217,9 @@ def folium_parts(fmap: folium.Map, key: str) -> dict[str, Any]:
     stack: list[Any] = [fmap]
     while stack:  # the same walk (depth first, in order) as st_folium's
         element = stack.pop()
-        if not isinstance(element, folium.elements.JSCSSMixin):
-            stack.extend(reversed(list(getattr(element, "_children", {}).values())))
-            continue
-        css.extend(href for _, href in getattr(element, "default_css", []))
-        js.extend(src for _, src in getattr(element, "default_js", []))
+        if isinstance(element, folium.elements.JSCSSMixin):
+            css.extend(href for _, href in getattr(element, "default_css", []))
+            js.extend(src for _, src in getattr(element, "default_js", []))
         stack.extend(reversed(list(getattr(element, "_children", {}).values())))
     return {
         "script": script,

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from pyproj import Geod
 
 from atlas import settings
 from atlas._errors import DataMissingError, InputError
@@ -495,11 +496,12 @@ def feature_core(name: str) -> str:
 SEAT_TOWN_KM = 3.0
 
 
+_GEOD = Geod(ellps="WGS84")
+
+
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two lon/lat points (haversine; fine at town scale)."""
-    lon1, lat1, lon2, lat2 = map(np.radians, (a[0], a[1], b[0], b[1]))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return float(6371.0 * 2 * np.arcsin(np.sqrt(h)))
+    """Geodesic distance in km between two lon/lat points (WGS84 ellipsoid)."""
+    return float(_GEOD.inv(a[0], a[1], b[0], b[1])[2]) / 1000
 
 
 class Gazetteer:
@@ -528,6 +530,7 @@ class Gazetteer:
             for alias in feat.aliases:
                 self._curated_by_name.setdefault(alias, []).append((feat, "alias"))
         self._county_cache: dict[str, dict[str, list[tuple[Candidate, str]]]] = {}
+        self._seat_cache: dict[str, Candidate | None] = {}
         self._keys_cache: dict[str, dict[tuple[int, str], list[str]]] = {}
         self._point_stats = {"places": 0, "geonames": 0, "town_fallback": 0, "none": 0, "outside": 0}
 
@@ -799,8 +802,12 @@ class Gazetteer:
         the unit (a moved seat or a centroid far from every town is not a town's place). A
         district new since 2016 has no point of its own unless its prefecture's seat is in it.
         """
-        if self._points is None:
-            return None
+        if code not in self._seat_cache:
+            self._seat_cache[code] = self._find_seat(code) if self._points is not None else None
+        return self._seat_cache[code]
+
+    def _find_seat(self, code: str) -> Candidate | None:
+        assert self._points is not None
         try:
             unit = self.boundaries.get(code)
             polygon = self.boundaries.geometry(code)

@@ -85,5 +85,5 @@ def test_a_clause_about_scenic_areas_after_deng_is_no_category() -> None:
 
 def test_kinds_of_parks_listed_before_deng_are_no_parks() -> None:
     # a list of park categories (森林公园、风景名胜区等自然公园) names no park
-    assert _parks("推进国家森林公园、湿地公园、草原自然公园、风景名胜区等自然公园建设。") == []
+    assert _parks("要把风景名胜区、地质公园、森林公园、湿地公园等自然公园纳入保护地体系。") == []
     assert [n for n, _, _ in _parks("保护雷公山、云台山等国家级风景名胜区。")] == ["雷公山", "云台山"]

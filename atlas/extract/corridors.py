@@ -188,8 +188,8 @@ _TOPONYM_END = frozenset("峪山河沟湖峡谷岭寺关洞泉湾坪庄村镇乡
 _LINE_NO = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _METRO_RE = re.compile(
     rf"(?P<sys>城市轨道交通|轨道交通|地铁|轻轨|有轨电车|市域铁路|市域快轨)(?P<n>{_LINE_NO})号线"
+    rf"|(?<![\d号])(?P<bare>{_LINE_NO})号(?:线|(?=[、和及与]{_LINE_NO}号线?))"
 )
-_BARE_LINE_RE = re.compile(rf"(?<![\d号])(?P<n>{_LINE_NO})号(?:线|(?=[、和及与]{_LINE_NO}号线?))")
 
 #: Route code patterns (normalised by :func:`normalise_code`).
 _CODE_WORDS = {"国道": "G", "省道": "S", "县道": "X", "乡道": "Y", "村道": "C"}
@@ -397,23 +397,15 @@ def _code_items(text: str, sa: int, sb: int, covered: list[tuple[int, int]]) -> 
 
 
 def _metro_items(text: str, sa: int, sb: int) -> list[_Item]:
-    """Numbered lines of a city's rail system, each named with the system (轨道交通3号线)."""
-    first = _METRO_RE.search(text, sa, sb)
-    if first is None:
-        return []
+    """Numbered lines of a city's rail system, each named with the system (轨道交通3号线); a bare
+    line number counts only after a line written with its system."""
     out: list[_Item] = []
-    system, pos = first["sys"], first.start()
-    while pos < sb:
-        m = _METRO_RE.match(text, pos, sb)
-        if m is not None:
-            system = m["sys"]
-        else:
-            m = _BARE_LINE_RE.match(text, pos, sb)
-        if m is None:
-            pos += 1
-            continue
-        out.append(_Item(m.start(), m.end(), f"{system}{m['n']}号线", "other", None, [], "named"))
-        pos = m.end()
+    system = None
+    for m in _METRO_RE.finditer(text, sa, sb):
+        system = m["sys"] or system
+        if system is not None:
+            number = m["n"] or m["bare"]
+            out.append(_Item(m.start(), m.end(), f"{system}{number}号线", "other", None, [], "named"))
     return out
 
 

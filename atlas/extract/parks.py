@@ -124,6 +124,12 @@ _NOT_BARE_END = frozenset("园区地库河湖山场馆院站镇乡村城县市�
 _SUFFIXES_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(PARK_SUFFIXES, key=len, reverse=True))
 
 
+def _own_suffix(text: str, end: int | None = None) -> str:
+    """The longest park suffix ``text`` (up to ``end``) ends with, or ""."""
+    end = len(text) if end is None else end
+    return next((suf for suf in _SUFFIXES_LONGEST_FIRST if text.endswith(suf, 0, end)), "")
+
+
 @lru_cache(maxsize=1)
 def _automaton() -> ahocorasick.Automaton:
     return build_automaton(PARK_SUFFIXES.items())
@@ -317,7 +323,7 @@ def _deng_list(
     before it, named as written (a quoted item without its quotes), of the category's kind."""
     text = doc.text
     b = deng
-    own = next((suf for suf in _SUFFIXES_LONGEST_FIRST if folded.endswith(suf, 0, b)), None)
+    own = _own_suffix(folded, b)
     # an item with a suffix of its own (甲国家级自然保护区等景区) is cut like a park name
     a = name_start(folded, b - len(own) if own else b, max_len=14 if own else 10, admin=admin)
     if a == b:
@@ -330,7 +336,7 @@ def _deng_list(
         item = folded[x:y]
         if len(item) < 2 or is_generic(LEVEL_RE.sub("", item)) or "景区" in item or "景点" in item:
             continue
-        suffix = next((suf for suf in _SUFFIXES_LONGEST_FIRST if item.endswith(suf)), "")
+        suffix = _own_suffix(item)
         if suffix and is_generic(LEVEL_RE.sub("", item[: -len(suffix)])):
             continue  # 森林公园、风景名胜区等自然公园: kinds of parks, not parks
         if item.endswith(_NOT_A_SITE) or _FACILITY.fullmatch(item):
