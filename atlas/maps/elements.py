@@ -196,6 +196,8 @@ class _FitBounds(folium.map.FitBounds):
     Streamlit may run the map's script while its iframe is still 0 px wide; Leaflet's padded
     ``fitBounds`` then computes a NaN zoom and throws, which stops the rest of the script (and
     streamlit-folium's hooks that follow it). The map keeps its initial view until it is resized.
+    The fit is not animated: the first view appears in place instead of sliding there (a click
+    during the slide would land somewhere else than where it was aimed).
     """
 
     _template = Template(
@@ -206,7 +208,7 @@ class _FitBounds(folium.map.FitBounds):
                 function fit() {
                     var size = map.getSize();
                     if (size.x <= 2 * pad[0] || size.y <= 2 * pad[1]) { return false; }
-                    map.fitBounds({{ this.bounds|tojson }}, options);
+                    map.fitBounds({{ this.bounds|tojson }}, L.extend({}, options, {animate: false}));
                     return true;
                 }
                 if (!fit()) {
