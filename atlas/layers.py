@@ -10,12 +10,13 @@ and swapped in only when complete (:mod:`atlas.output`).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import geopandas as gpd
 import numpy as np
@@ -434,6 +435,8 @@ def _json_value(value: Any) -> Any:
         return _json_value(value.item())  # numpy scalars
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, list | dict):
+        return value
     try:
         if pd.isna(value):
             return None
@@ -454,66 +457,76 @@ def _typed(value: Any, kind: str | None) -> Any:
     return value
 
 
-def _properties(props: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
-    return {k: _typed(v, FIELD_TYPES.get(str(k))) for k, v in zip(props, row, strict=True)}
+def _json_column(values: pd.Series, kind: str | None) -> list[Any]:
+    """A column's cells as JSON values of its field's type (:func:`_typed`), read in one pass."""
+    return [v if v is None or type(v) is str else _typed(v, kind) for v in values.tolist()]
+
+
+def _property_rows(gdf: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
+    """Each row's properties (every column but the geometry), typed as in the layer contract."""
+    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    columns = [_json_column(gdf[c], FIELD_TYPES.get(str(c))) for c in props]
+    for row in zip(*columns, strict=True):
+        yield dict(zip(props, row, strict=True))
 
 
 def to_feature_collection(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection dict of a layer frame, features sorted by id."""
-    props = [c for c in gdf.columns if c != gdf.geometry.name]
-    features = []
-    for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
-        properties = _properties(props, row)
-        features.append(
-            {
-                "type": "Feature",
-                "id": properties["id"],
-                "geometry": geometry_to_geojson(geom),
-                "properties": properties,
-            }
-        )
+    features = [
+        {
+            "type": "Feature",
+            "id": properties["id"],
+            "geometry": geometry_to_geojson(geom),
+            "properties": properties,
+        }
+        for properties, geom in zip(_property_rows(gdf), gdf.geometry, strict=True)
+    ]
     features.sort(key=lambda f: f["id"])
     return {"type": "FeatureCollection", "features": features}
 
 
-def geojson_bytes(gdf: gpd.GeoDataFrame, *, encoded: dict[int, tuple[Any, str]] | None = None) -> bytes:
-    """The layer as UTF-8 GeoJSON bytes, one feature per line (diff-friendly, deterministic).
+#: Compact JSON with UTF-8 text (what ``json.dumps(..., ensure_ascii=False, separators=(",", ":"),
+#: allow_nan=False)`` writes), one encoder for every feature.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
-    The same text as ``json.dumps`` of each feature of :func:`to_feature_collection`, written one
-    feature at a time; a geometry object shared by many rows (a region's polygon under each of
-    its documents and facts) is encoded once. Pass the same ``encoded`` dict to the layers of one
-    atlas to encode a polygon shared between layers once too.
+
+def write_geojson(
+    gdf: gpd.GeoDataFrame, out: BinaryIO, *, encoded: dict[int, tuple[Any, bytes]] | None = None
+) -> None:
+    """Write the layer to ``out`` as UTF-8 GeoJSON, one feature per line (diff-friendly, deterministic).
+
+    The same text as ``json.dumps`` of each feature of :func:`to_feature_collection`. A geometry
+    object shared by many rows (a region's polygon under each of its documents and facts) is
+    encoded once and written from that one copy; pass the same ``encoded`` dict to the layers of
+    one atlas to encode a polygon shared between layers once too.
     """
-
-    def dumps(obj: Any) -> str:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-    props = [c for c in gdf.columns if c != gdf.geometry.name]
     if encoded is None:
         encoded = {}
-    lines: list[tuple[Any, str]] = []
-    for row, geom in zip(gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True):
-        properties = _properties(props, row)
+    features: list[tuple[str, bytes, bytes, bytes]] = []
+    for properties, geom in zip(_property_rows(gdf), gdf.geometry, strict=True):
         hit = encoded.get(id(geom))
         if hit is None or hit[0] is not geom:  # the geometry is kept with its text: ids stay unique
-            hit = encoded[id(geom)] = (geom, dumps(geometry_to_geojson(geom)))
-        g = hit[1]
+            hit = encoded[id(geom)] = (geom, _dumps(geometry_to_geojson(geom)).encode("utf-8"))
         fid = properties["id"]
-        lines.append(
-            (
-                fid,
-                '{"type":"Feature","id":'
-                + dumps(fid)
-                + ',"geometry":'
-                + g
-                + ',"properties":'
-                + dumps(properties)
-                + "}",
-            )
-        )
-    lines.sort(key=lambda item: item[0])
-    body = ",\n".join(line for _, line in lines)
-    return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode("utf-8")
+        head = '{"type":"Feature","id":' + _dumps(fid) + ',"geometry":'
+        tail = ',"properties":' + _dumps(properties) + "}"
+        features.append((fid, head.encode("utf-8"), hit[1], tail.encode("utf-8")))
+    features.sort(key=lambda item: item[0])
+    out.write(b'{"type":"FeatureCollection","features":[\n')
+    for i, (_, start, geometry, end) in enumerate(features):
+        if i:
+            out.write(b",\n")
+        out.write(start)
+        out.write(geometry)
+        out.write(end)
+    out.write(b"\n]}\n")
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame, *, encoded: dict[int, tuple[Any, bytes]] | None = None) -> bytes:
+    """The layer as the bytes :func:`write_geojson` writes."""
+    buffer = io.BytesIO()
+    write_geojson(gdf, buffer, encoded=encoded)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,16 +541,24 @@ _FAMILY_TYPE = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": 
 GPKG_PART_SUFFIXES: tuple[str, ...] = ("_points", "_lines", "_polygons")
 
 
-def _as_multi(geom: Any) -> Any:
-    if geom is None or geom.is_empty:
-        return None
-    if geom.geom_type == "Point":
-        return shapely.MultiPoint([geom])
-    if geom.geom_type == "LineString":
-        return shapely.MultiLineString([geom])
-    if geom.geom_type == "Polygon":
-        return shapely.MultiPolygon([geom])
-    return geom
+#: Shapely type ids of the single geometries promoted to their Multi* type in the GeoPackage.
+_MULTI_OF = {
+    shapely.GeometryType.POINT: shapely.multipoints,
+    shapely.GeometryType.LINESTRING: shapely.multilinestrings,
+    shapely.GeometryType.POLYGON: shapely.multipolygons,
+}
+
+
+def _as_multi(geoms: Any) -> np.ndarray:
+    """Geometries with each Point, LineString and Polygon made a one-part Multi*; empty ones None."""
+    out = np.asarray(geoms, dtype=object).copy()
+    out[shapely.is_missing(out) | shapely.is_empty(out)] = None
+    types = shapely.get_type_id(out)
+    for kind, make in _MULTI_OF.items():
+        (where,) = np.nonzero(types == kind)
+        if len(where):
+            out[where] = make(out[where], indices=np.arange(len(where)))
+    return out
 
 
 def _list_text(v: Any) -> Any:
@@ -549,14 +570,14 @@ def _list_text(v: Any) -> Any:
     return None if v is None else str(v)
 
 
-def _gpkg_column(values: pd.Series, kind: str) -> pd.Series:
-    if kind == "int":
-        return pd.to_numeric(values.map(_json_value), errors="coerce").astype("Int64")
-    if kind == "float":
-        return pd.to_numeric(values.map(_json_value), errors="coerce").astype("Float64")
+def _gpkg_column(values: pd.Series, kind: str) -> Any:
+    cells = values.tolist()
+    if kind in ("int", "float"):
+        numbers = pd.Series([_json_value(v) for v in cells], dtype=object)
+        return pd.to_numeric(numbers, errors="coerce").astype("Int64" if kind == "int" else "Float64").array
     if kind == "bool":
-        return values.map(lambda v: None if _json_value(v) is None else bool(v)).astype("boolean")
-    return values.map(_list_text).astype("string")
+        return pd.array([None if _json_value(v) is None else bool(v) for v in cells], dtype="boolean")
+    return pd.array([v if v is None or type(v) is str else _list_text(v) for v in cells], dtype="string")
 
 
 def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -567,8 +588,8 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if col != gdf.geometry.name
     }
     return gpd.GeoDataFrame(
-        pd.DataFrame(columns, index=gdf.index).reset_index(drop=True),
-        geometry=[_as_multi(g) for g in gdf.geometry],
+        pd.DataFrame(columns, index=pd.RangeIndex(len(gdf))),
+        geometry=gpd.GeoSeries(_as_multi(gdf.geometry.array), crs="EPSG:4326"),
         crs="EPSG:4326",
     )
 
@@ -631,9 +652,10 @@ def write_atlas(
     from atlas.output import replace_folder
 
     def write(tmp: Path) -> None:
-        encoded: dict[int, tuple[Any, str]] = {}  # region polygons under several layers: encoded once
+        encoded: dict[int, tuple[Any, bytes]] = {}  # region polygons under several layers: encoded once
         for name, gdf in layers.items():
-            (tmp / f"{name}.geojson").write_bytes(geojson_bytes(gdf, encoded=encoded))
+            with (tmp / f"{name}.geojson").open("wb") as fh:
+                write_geojson(gdf, fh, encoded=encoded)
         write_gpkg(layers, tmp / GPKG_NAME)
         if report is not None:
             text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_value)

@@ -104,3 +104,57 @@ def test_measures_are_metric_not_degrees():
     one_degree = shapely.Polygon([(111, 36), (112, 36), (112, 37), (111, 37)])
     assert 9_900 < area_km2(one_degree) < 10_000  # ~ 90 km x 111 km at 36.5°N
     assert 110 < length_km(shapely.LineString([(111, 36), (111, 37)])) < 112
+
+
+def test_streamed_geojson_is_the_feature_collection_text_with_typed_values():
+    """The file is written feature by feature; its text is json.dumps of each feature dict, with
+    every cell of its field's type whatever pandas stored (NaN, numpy numbers, lists, missing)."""
+    import numpy as np
+
+    from atlas.layers import to_feature_collection
+
+    county = shapely.Polygon([(100, 30), (101, 30), (101, 31), (100, 31)])  # shared by two rows
+    frame = _frame(
+        [
+            {"id": "z2", "name": "拉萨河谷", "geometry": county, "char_start": np.int64(7), "area_km2": 12},
+            {
+                "id": "a1",
+                "name": "漓江",
+                "geometry": county,
+                "char_start": float("nan"),
+                "area_km2": np.float32(2.5),
+            },
+            {"id": "m0", "name": "无处", "geometry": None, "places": ["桂林市", "阳朔县"]},
+        ]
+    )
+    raw = geojson_bytes(frame)
+    lines = raw.decode("utf-8").split("\n")
+    expected = to_feature_collection(frame)["features"]
+    assert lines[1:-2] == [
+        json.dumps(f, ensure_ascii=False, separators=(",", ":")) + ("," if i < len(expected) - 1 else "")
+        for i, f in enumerate(expected)
+    ]
+    by_id = {f["id"]: f["properties"] for f in json.loads(raw)["features"]}
+    assert by_id["z2"]["char_start"] == 7 and by_id["a1"]["char_start"] is None
+    assert by_id["z2"]["area_km2"] == 12.0 and isinstance(by_id["z2"]["area_km2"], float)
+    assert by_id["m0"]["places"] == ["桂林市", "阳朔县"]
+    assert raw.count(b'"type":"Polygon"') == 2
+
+
+def test_gpkg_fields_keep_their_types_and_single_geometries_become_multi(tmp_path):
+    import pyogrio
+
+    frame = _frame(
+        [
+            {"id": "p", "name": "洱海", "geometry": shapely.Polygon([(100, 25), (100.2, 25), (100.2, 25.8)])},
+            {"id": "q", "name": "空", "geometry": shapely.Polygon()},
+        ]
+    )
+    frame["year"] = [2021.0, None]
+    frame["places"] = [["大理市"], None]
+    write_atlas({"red_lines": frame}, tmp_path)
+    back = pyogrio.read_dataframe(tmp_path / "atlas.gpkg", layer="red_lines")
+    assert back.geom_type[0] == "MultiPolygon" and back.geometry[1] is None  # empty: no geometry
+    assert back["year"].tolist()[0] == 2021 and back["places"][0] == '["大理市"]' and back["places"].isna()[1]
+    info = pyogrio.read_info(tmp_path / "atlas.gpkg", layer="red_lines")
+    assert dict(zip(info["fields"], info["dtypes"], strict=True))["year"] == "int64"
