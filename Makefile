@@ -36,7 +36,7 @@ test: $(STAMP) $(ASSETS)
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -q -n auto --maxprocesses 4 -m "not browser and not slow"
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile -m "not browser and not slow"
 
 build: $(STAMP)
 	$(VENV)/bin/atlas build ../shared/plans --out layers --force

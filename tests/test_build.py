@@ -63,6 +63,7 @@ def _reference(paths: list[Path], out: Path) -> Path:
     return out
 
 
+@pytest.mark.slow  # two worker processes that each load the reference data
 def test_pool_build_is_byte_identical_to_the_in_memory_stages(small_input, tmp_path):
     ref = _reference([small_input], tmp_path / "ref")
     result = build_atlas([small_input], tmp_path / "out", workers=2, cache=tmp_path / "cache")

@@ -66,6 +66,7 @@ REPRESENTATIVE_PAIRS = (
 )
 
 
+@pytest.mark.slow  # ten page runs with two maps each
 def test_representative_pairs_of_sample_regions(app, sample_layers):
     codes = set(app_data.region_choices(sample_layers["regions"]))
     pairs = [(a, b) for a, b in REPRESENTATIVE_PAIRS if a in codes and b in codes]

@@ -284,6 +284,7 @@ def _process_writer(folder: str, tag: str, n: int, text: str, start_at: float) -
         ws.add_correction(f"{tag}测试公园{i}", adcode=BINCHUAN, lon=PARK_LON, lat=PARK_LAT)
 
 
+@pytest.mark.slow  # two fresh interpreters racing for the workspace
 def test_two_processes_writing_at_once_keep_every_change(tmp_path):
     folder = tmp_path / "ws"
     Workspace(folder).generation()  # create the store

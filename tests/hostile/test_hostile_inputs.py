@@ -52,6 +52,7 @@ def test_encodings_give_the_same_text(tmp_path):
             assert source_text(path).lstrip("\ufeff").replace("\r\n", "\n") == PLAN_ZH, case.name
 
 
+@pytest.mark.slow  # a build of every hostile case at once
 def test_one_folder_of_everything_builds_the_good_and_names_the_bad(tmp_path, capsys):
     folder = tmp_path / "inbox"
     (folder / "sub dir").mkdir(parents=True)
