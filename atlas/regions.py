@@ -47,7 +47,7 @@ from atlas.admin_tree import (
 from atlas.boundaries import COUNTRY, Boundaries, load_boundaries
 from atlas.boundaries import short_name as unit_short_name
 from atlas.models import AdminUnit, Document
-from atlas.text import fold, is_cjk
+from atlas.text import fold, is_cjk, without_wrap_spaces
 
 log = logging.getLogger("atlas")
 
@@ -484,7 +484,7 @@ def detect_region(title: str, text: str, *, source: str | None = None) -> Region
     """
     idx = _index(source or settings.BOUNDARY_SOURCE)
     b = idx.boundaries
-    body = fold(text)
+    body = without_wrap_spaces(fold(text))  # names are counted, offsets are not kept
     speaker = speaking_level(body)
     if speaker.level == "country":
         n = speaker.counts.get("国", 0)
@@ -606,17 +606,18 @@ def detect_region(title: str, text: str, *, source: str | None = None) -> Region
     order = sorted(pool.items(), key=lambda kv: (-kv[1], _level_rank(b.units[kv[0]]), kv[0]))
     best, best_score = order[0]
     # the runner-up that is not on the winner's own branch
-    rival = next((s for c, s in order[1:] if not (adcode_within(c, best) or adcode_within(best, c))), 0.0)
+    rivals = [(s, c) for c, s in order[1:] if not (adcode_within(c, best) or adcode_within(best, c))]
     # and the best unit of another province that could be the speaker (北京 does not rival a county)
-    elsewhere = [score_own(c) for c in sorted(codes) if not c.startswith(top_p) and fits(c)]
-    rival = max(rival, max(elsewhere, default=0.0))
+    rivals += [(score_own(c), c) for c in sorted(codes) if not c.startswith(top_p) and fits(c)]
+    rival, rival_code = max(rivals, default=(0.0, ""), key=lambda sc: sc[0])
     unit = b.units[best]
     conf = _confidence(best_score, rival)
     if pool is not fitting and speaker.level is not None:
         conf *= 0.7
     ev = _evidence(unit, t, speaker, extras.get(best, []))
     if best_score < MIN_SCORE or conf < MIN_CONFIDENCE:
-        return RegionGuess(None, round(conf, 2), f"too little evidence for {unit.name} ({ev})")
+        against = f" against {b.units[rival_code].name}" if rival >= best_score / 3 and rival_code else ""
+        return RegionGuess(None, round(conf, 2), f"too little evidence for {unit.name}{against} ({ev})")
     return RegionGuess(unit, round(conf, 2), ev)
 
 

@@ -164,6 +164,28 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+#: One space between two Han characters (Chinese puts none between words).
+_WRAP_SPACE_RE = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+#: Share of Han characters followed by such a space above which a text's line breaks were turned
+#: into spaces (a PDF or a web page flattened to one line per paragraph). Measured on the 2,758
+#: corpus reports: ~100 have 10-40 per 1,000 Han characters, the others almost all under 1.
+WRAP_SPACES_PER_HAN = 0.003
+
+
+def without_wrap_spaces(text: str) -> str:
+    """``text`` without the spaces left inside words where its lines were wrapped (嘉 峪关 → 嘉峪关).
+
+    Only when such spaces are frequent (:data:`WRAP_SPACES_PER_HAN`): elsewhere a single space
+    between Han characters may separate table cells or list items, and is kept. Not
+    length-preserving: for counting names, not for offsets.
+    """
+    found = len(_WRAP_SPACE_RE.findall(text))
+    if found < 5 or found < WRAP_SPACES_PER_HAN * len(_HAN_RE.findall(text)):
+        return text
+    return _WRAP_SPACE_RE.sub("", text)
+
+
 # -- five-year plan periods -------------------------------------------------------------------------
 #: A period written as 十三五 / “十四五” / 十五五, or 第十四个五年规划.
 PERIOD_RE = re.compile(r"十([一二三四五六七八九])五|第十([一二三四五六七八九])个五年")

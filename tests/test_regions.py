@@ -340,3 +340,14 @@ def test_a_county_made_a_district_since_speaks_as_the_county_it_was():
     )
     guess = detect_region("政府工作报告", body)
     assert guess.unit is not None and guess.unit.adcode == "530114"  # 呈贡区, not 昆明市
+
+
+def test_a_report_whose_line_breaks_became_spaces_is_still_placed():
+    """Flattened to one line per paragraph, the report's wrap points fall inside names (汕 尾)."""
+    text = (
+        "各位代表：\n现在，我代表市人民政府向大会报告 工作，请予审议。过去一年，汕 尾的海洋渔业和风电产业齐头并 "
+        "进，红海湾旅游人数大幅增长， 全市地区生产总值增长百分之六。我们推进汕 尾港区建设，陆 丰市和海 丰县的乡村振兴"
+        "示范带初具规模，汕 尾的城市面貌明显改善。全 市新增城镇就业一万二千人，汕 尾市民的获得感不断增强。"
+    )
+    guess = detect_region("", text)
+    assert guess.unit is not None and guess.unit.name == "汕尾市", guess.evidence
