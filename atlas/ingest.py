@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from atlas._errors import InputError
 from atlas.inputs import HTML_SUFFIXES, SUPPORTED_SUFFIXES, too_large_message, unsupported_message
 from atlas.models import Document
 from atlas.regions import RegionOverrides, apply_override, detect_region
-from atlas.text import chinese_number, fold
+from atlas.text import chinese_number, fold, is_cjk
 
 log = logging.getLogger("atlas")
 
@@ -223,7 +224,58 @@ def _pdf_text(path: Path) -> str:
     if not text.strip():
         msg = f"{path.name}: the PDF has no text layer (scanned image?); run OCR first"
         raise InputError(msg)
-    return text
+    return reflow_wrapped_lines(text)
+
+
+#: Characters after which a line ends its sentence or heading, never wrapped mid-sentence.
+_LINE_END_PUNCT = "。！？；：!?;:”’」』）)】"
+#: A line that starts a new item (第二章, 一、, （三）, (3), 3．, ① …) or a table row (a number).
+_NEW_ITEM = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条篇部]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d|[①-⑳]|[•●·▪◆■—-])"
+)
+#: Two numbers apart: a table row, whose line breaks are kept.
+_TABLE_ROW = re.compile(r"\d\S*\s+\S*\d")
+#: A line this close to the page's full width (as a share of it) was wrapped by the layout.
+_FULL_LINE_SHARE = 0.8
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def reflow_wrapped_lines(text: str) -> str:
+    """A PDF's text with the line breaks its layout put inside paragraphs removed.
+
+    A PDF stores lines, not paragraphs: 生态保护红线 wrapped at the page edge comes out as
+    ``生态保护红\n线``, and no rule matches a name cut in two. A break is removed when the line
+    before it is about as wide as the page's full lines (the widest tenth), ends in a Han character
+    or a mid-sentence mark, and neither line looks like a table row, while the next line does
+    not start a new item or heading. Short lines (titles, headings, page numbers) keep their
+    breaks.
+    """
+    lines = text.split("\n")
+    widths = sorted(w for w in (_display_width(line.strip()) for line in lines) if w)
+    if len(widths) < 3:
+        return text
+    full = widths[int(len(widths) * 0.9)]
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev, nxt = out[-1].rstrip(), line.strip()
+        if (
+            prev
+            and nxt
+            and _display_width(prev.strip()) >= _FULL_LINE_SHARE * full
+            and prev[-1] not in _LINE_END_PUNCT
+            and (is_cjk(prev[-1]) or prev[-1] in "，、")
+            and (is_cjk(nxt[0]) or nxt[0] in "，、。；：“《")
+            and not _NEW_ITEM.match(nxt)
+            and not _TABLE_ROW.search(prev)
+            and not _TABLE_ROW.search(nxt)
+        ):
+            out[-1] = prev + nxt
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def source_text(path: str | Path) -> str:
