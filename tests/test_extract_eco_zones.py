@@ -87,3 +87,10 @@ def test_reservoirs_and_lakes() -> None:
         ("石门水库", "lake_reservoir"),
         ("碧云湖", "lake_reservoir"),
     ]
+
+
+def test_by_the_water_is_no_river_name() -> None:
+    """滨江, 滨河 (by the river) describe where a park lies; no river of that name is meant."""
+    got = _zones("在老城区建成滨江生态公园和滨河绿道，修复赣江两岸湿地。")
+    assert not [name for name, _ in got if name in ("滨江", "滨河")]
+    assert any(name == "赣江" for name, _ in got), got

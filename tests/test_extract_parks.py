@@ -87,3 +87,20 @@ def test_kinds_of_parks_listed_before_deng_are_no_parks() -> None:
     # a list of park categories (森林公园、风景名胜区等自然公园) names no park
     assert _parks("要把风景名胜区、地质公园、森林公园、湿地公园等自然公园纳入保护地体系。") == []
     assert [n for n, _, _ in _parks("保护雷公山、云台山等国家级风景名胜区。")] == ["雷公山", "云台山"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "三年来全州新建二十多座山体公园，改造9处水系公园。",  # a count before a kind of park
+        "沿湘江建成一条带状公园，社区配套邻里公园。",
+        "申报省级水利风景区和国家沙漠公园。",
+    ],
+)
+def test_kinds_of_park_by_setting_or_shape_are_no_names(text: str) -> None:
+    assert _parks(text) == []
+
+
+def test_the_items_before_a_kind_of_park_are_its_names() -> None:
+    names = [name for name, _, _ in _parks("开工建设凤凰岭、虎头崖等山地森林公园，提升东湖等湿地公园。")]
+    assert names[:2] == ["凤凰岭", "虎头崖"] and "东湖" in names
