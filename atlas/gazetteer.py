@@ -820,13 +820,11 @@ class Gazetteer:
             seat_of = unit.prefecture or unit.prefecture_code
         if pt is None or not polygon.contains(shapely.Point(pt)):
             return None
-        if unit.level == "county":
-            counties = [code]
-        else:  # a prefecture's seat: the towns of the district it lies in
-            holder = self.boundaries.county_at(pt[0], pt[1])
-            counties = [holder.adcode] if holder is not None else []
+        holder = self.boundaries.county_at(pt[0], pt[1])  # the county unit the seat lies in
+        # a county's own towns; for a prefecture's seat, the towns of the district it lies in
+        searched = code if unit.level == "county" else (holder.adcode if holder is not None else None)
         best: tuple[float, Candidate] | None = None
-        for county in counties:
+        for county in [searched] if searched else []:
             for cands in self._county_index(county).values():
                 for cand, tier in cands:
                     if cand.kind != "town" or tier != "exact" or cand.precision != "town":
@@ -839,7 +837,7 @@ class Gazetteer:
         return Candidate(
             name=f"{seat_of}政府驻地",
             kind="town",
-            county_code=county_at.adcode if (county_at := self.boundaries.county_at(*pt)) else code,
+            county_code=holder.adcode if holder is not None else code,
             geometry=shapely.Point(pt),
             source=f"{SOURCE_PLACES}: seat of government",
             tier="exact",

@@ -254,22 +254,23 @@ def reflow_wrapped_lines(text: str) -> str:
     breaks.
     """
     lines = text.split("\n")
-    widths = sorted(w for w in (_display_width(line.strip()) for line in lines) if w)
-    if len(widths) < 3:
+    widths = [_display_width(line.strip()) for line in lines]
+    drawn = sorted(w for w in widths if w)
+    if len(drawn) < 3:
         return text
-    full = widths[int(len(widths) * 0.9)]
+    full = drawn[int(len(drawn) * 0.9)]
     out = [lines[0]]
-    for line in lines[1:]:
+    for above, line, width_above in zip(lines, lines[1:], widths, strict=False):
         prev, nxt = out[-1].rstrip(), line.strip()
         if (
             prev
             and nxt
-            and _display_width(prev.strip()) >= _FULL_LINE_SHARE * full
+            and width_above >= _FULL_LINE_SHARE * full  # the line above, not the paragraph so far
             and prev[-1] not in _LINE_END_PUNCT
             and (is_cjk(prev[-1]) or prev[-1] in "，、")
             and (is_cjk(nxt[0]) or nxt[0] in "，、。；：“《")
             and not _NEW_ITEM.match(nxt)
-            and not _TABLE_ROW.search(prev)
+            and not _TABLE_ROW.search(above)
             and not _TABLE_ROW.search(nxt)
         ):
             out[-1] = prev + nxt

@@ -159,14 +159,18 @@ def chinese_number(token: str) -> int | None:
     return total + section + digit if seen else None
 
 
+#: CJK unified ideographs (and extension A) as a regular-expression class.
+HAN_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff]"
+_HAN_RE = re.compile(HAN_CLASS)
+
+
 def is_cjk(ch: str) -> bool:
-    """True for a CJK unified ideograph."""
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+    """True for a CJK unified ideograph (a character of :data:`HAN_CLASS`)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"  # compared: called per character
 
 
 #: One space between two Han characters (Chinese puts none between words).
-_WRAP_SPACE_RE = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_WRAP_SPACE_RE = re.compile(f"(?<={HAN_CLASS}) (?={HAN_CLASS})")
 #: Share of Han characters followed by such a space above which a text's line breaks were turned
 #: into spaces (a PDF or a web page flattened to one line per paragraph). Measured on the 2,758
 #: corpus reports: ~100 have 10-40 per 1,000 Han characters, the others almost all under 1.
